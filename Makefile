@@ -1,0 +1,57 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := sanlian/static/vendor
+export SANLIAN_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: install assets browser migrate demo run test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) assets
+
+# ECharts and htmx come from the npm registry and are served by WhiteNoise: no CDN.
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(VENDOR)
+	cp node_modules/echarts/dist/echarts.min.js node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	touch $@
+
+assets: $(VENDOR)/.installed
+
+# Browser tests drive Debian's Chromium, never a downloaded browser.
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
+migrate: install
+	mkdir -p $(SANLIAN_VAR_DIR)
+	$(BIN)/sanlian migrate --noinput -v 0
+	$(BIN)/sanlian compilemessages -v 0 --ignore=.venv
+
+demo: migrate
+	$(BIN)/sanlian loaddemo
+	$(BIN)/sanlian demo_logins
+	$(BIN)/sanlian run_demo_server --addr 127.0.0.1:8000
+
+test: install browser
+	$(BIN)/ruff check sanlian tests bench
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/sanlian compilemessages -v 0 --ignore=.venv
+	$(BIN)/sanlian makemigrations --check --dry-run -v 0
+	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check sanlian tests bench
+	$(BIN)/lint-imports --no-cache
+
+bench: install
+	$(BIN)/python -m bench.registry $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,1 @@
+"""Sanlian (三链): the public service platform of an industrial cluster."""

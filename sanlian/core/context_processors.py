@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from .permissions import has_perm
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    unread = 0
+    if user is not None and user.is_authenticated:
+        unread = user.notifications.filter(read_at__isnull=True).count()
+    return {
+        "site_name": settings.SANLIAN_SITE_NAME,
+        "unread_notifications": unread,
+        "can_view_cockpit": bool(user is not None and has_perm(user, "cockpit.view")),
+    }

@@ -1,0 +1,132 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField
+
+
+class Role(models.TextChoices):
+    TOWN_OFFICER = "town_officer", _("镇产业服务专员")
+    DISTRICT_OFFICER = "district_officer", _("区级审核员")
+    ENTERPRISE_ADMIN = "enterprise_admin", _("企业管理员")
+    ENTERPRISE_STAFF = "enterprise_staff", _("企业用户")
+    TALENT = "talent", _("人才")
+    AMBASSADOR = "ambassador", _("全球引才大使")
+    ORG_SECRETARY = "org_secretary", _("联盟/商会秘书")
+
+
+OFFICER_ROLES = frozenset({Role.TOWN_OFFICER, Role.DISTRICT_OFFICER})
+ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_STAFF})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
+    display_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    # Officers are scoped to a region (district or town); enterprise users to one enterprise.
+    region = models.ForeignKey(
+        "enterprises.Region",
+        verbose_name=_("所属区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = EncryptedCharField(_("手机号"), max_length=32, blank=True, null=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role in OFFICER_ROLES
+
+    @property
+    def is_enterprise_user(self) -> bool:
+        return self.role in ENTERPRISE_ROLES
+
+
+class AuditEvent(models.Model):
+    """One write made through a service: who, when, what, old → new."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    action = models.CharField(_("操作"), max_length=64)
+    target_type = models.CharField(_("对象类型"), max_length=64)
+    target_id = models.CharField(_("对象编号"), max_length=64)
+    # The enterprise whose history this belongs to, so a profile shows one timeline.
+    enterprise_id = models.BigIntegerField(_("企业编号"), null=True, blank=True, db_index=True)
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.action} {self.target_type}#{self.target_id}"
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("收件人"),
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    channels = models.JSONField(_("渠道"), default=list)
+    created_at = models.DateTimeField(_("创建时间"), db_index=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    sms_sent_at = models.DateTimeField(_("短信发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(_("创建时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,107 @@
+"""The one permission layer: roles × region scope × own enterprise.
+
+Every view, API endpoint, export and download asks this module. A scoped model declares where its
+region and enterprise are with a class attribute `scope = ScopePaths(region=..., enterprise=...)`,
+so the layer works for any app without importing it.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+
+from .models import ENTERPRISE_ROLES, OFFICER_ROLES, Role
+
+
+@dataclass(frozen=True)
+class ScopePaths:
+    region: str | None = None  # ORM path to a Region (which has a materialised `path`); "self" for Region
+    enterprise: str | None = None  # ORM path to the enterprise id
+
+
+OFFICERS = OFFICER_ROLES
+ENTERPRISE = ENTERPRISE_ROLES
+
+# action → roles allowed to attempt it; the object's scope is checked separately.
+ACTIONS: dict[str, frozenset] = {
+    "cockpit.view": OFFICERS,
+    "enterprise.view": OFFICERS | ENTERPRISE,
+    "enterprise.create": OFFICERS,
+    "enterprise.edit": OFFICERS | {Role.ENTERPRISE_ADMIN},
+    "enterprise.export": OFFICERS,
+    "uscc.override": OFFICERS,
+    "contact.reveal": OFFICERS | {Role.ENTERPRISE_ADMIN},
+    "contact.edit": OFFICERS | {Role.ENTERPRISE_ADMIN},
+    "certification.edit": OFFICERS,
+    "report.view": OFFICERS | ENTERPRISE,
+    "report.submit": ENTERPRISE,
+    "report.review": OFFICERS,
+    "chain.edit": OFFICERS,
+    "region.view": OFFICERS | ENTERPRISE,
+    "stats.view": OFFICERS,
+}
+
+
+def _follow(obj, path: str):
+    if path == "self":
+        return obj
+    for part in path.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
+def _region_path(user) -> str | None:
+    if not user.region_id:
+        return None
+    cached = getattr(user, "_scope_region_path", None)
+    if cached is None:
+        cached = user.region.path
+        user._scope_region_path = cached
+    return cached
+
+
+def scope_queryset(user, queryset):
+    """Narrow a queryset of a scoped model to what the user may see."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    paths: ScopePaths = queryset.model.scope
+    if user.role in OFFICERS and paths.region:
+        region_path = _region_path(user)
+        if region_path is None:
+            return queryset.none()
+        lookup = "path__startswith" if paths.region == "self" else f"{paths.region}__path__startswith"
+        return queryset.filter(**{lookup: region_path})
+    if user.role in ENTERPRISE and paths.enterprise and user.enterprise_id:
+        return queryset.filter(**{paths.enterprise: user.enterprise_id})
+    return queryset.none()
+
+
+def in_scope(user, obj) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    paths: ScopePaths = type(obj).scope
+    if user.role in OFFICERS and paths.region:
+        region = _follow(obj, paths.region)
+        region_path = _region_path(user)
+        return bool(region is not None and region_path and region.path.startswith(region_path))
+    if user.role in ENTERPRISE and paths.enterprise and user.enterprise_id:
+        return _follow(obj, paths.enterprise) == user.enterprise_id
+    return False
+
+
+def has_perm(user, action: str, obj=None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not user.is_superuser and user.role not in ACTIONS[action]:
+        return False
+    return obj is None or in_scope(user, obj)
+
+
+def require(user, action: str, obj=None) -> None:
+    if not has_perm(user, action, obj):
+        raise PermissionDenied(action)

@@ -1,0 +1,32 @@
+"""Huey jobs of the core. Tasks take ids as keyword arguments and are safe to run twice."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+from huey.contrib.djhuey import db_task
+
+from .models import Notification
+from .sms import get_gateway
+
+log = logging.getLogger("sanlian.notifications")
+
+
+@db_task()
+def deliver_notifications(*, notification_ids: list[int]) -> int:
+    """Send the email and SMS copies of inbox messages not sent yet; returns how many went out."""
+    sent = 0
+    gateway = None
+    for note in Notification.objects.select_related("recipient").filter(pk__in=notification_ids):
+        user = note.recipient
+        if "email" in note.channels and note.emailed_at is None and user.email:
+            send_mail(note.title, f"{note.body}\n\n{note.url}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
+            Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+            sent += 1
+        if "sms" in note.channels and note.sms_sent_at is None and user.phone:
+            gateway = gateway or get_gateway()
+            gateway.send(user.phone, note.title)
+            Notification.objects.filter(pk=note.pk).update(sms_sent_at=timezone.now())
+            sent += 1
+    return sent

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def cockpit(request):
+    return render(request, "dashboard/cockpit.html", {})

@@ -1,0 +1,358 @@
+"""Every write to the registry: enterprises, contacts, certifications and annual reports.
+
+Each service takes keyword arguments, runs in one transaction, checks the permission layer and
+records an audit event with the old → new values. Validation errors name the field they concern.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanlian.core.models import Role
+from sanlian.core.permissions import has_perm, require
+from sanlian.core.services import apply_changes, audit_record, notification_send
+from sanlian.core.validators import check_uscc
+
+from .models import AnnualReport, Certification, Contact, Enterprise
+
+ENTERPRISE_FIELDS = (
+    "name",
+    "name_en",
+    "industry_code",
+    "is_biomedical",
+    "cluster",
+    "is_gene_related",
+    "town",
+    "park",
+    "founded_date",
+    "registered_capital",
+    "legal_representative",
+    "address",
+    "business_scope",
+    "description",
+    "is_demo",
+)
+# Registration facts an enterprise may not change about itself (officers keep them true).
+OFFICER_ONLY_FIELDS = frozenset({"town", "is_biomedical", "cluster", "is_demo", "uscc"})
+REPORT_FIELDS = (
+    "revenue",
+    "tax",
+    "rd_spend",
+    "employees",
+    "rd_staff",
+    "patents_invention",
+    "patents_utility",
+    "patents_design",
+)
+
+
+def _uscc_clean(*, actor, code: str, override_reason: str, exclude_pk=None) -> tuple[str, str]:
+    """Return the normalised code and the override reason to store, or raise on the `uscc` field."""
+    try:
+        check = check_uscc(code)
+    except ValidationError as exc:
+        raise ValidationError({"uscc": exc.messages}) from exc
+    reason = (override_reason or "").strip()
+    if not check.checksum_ok:
+        if not has_perm(actor, "uscc.override"):
+            raise ValidationError({"uscc": _("统一社会信用代码校验位错误")})
+        if not reason:
+            raise ValidationError({"uscc_override_reason": _("校验位错误的代码须由工作人员填写例外说明")})
+    else:
+        reason = ""
+    existing = Enterprise.objects.filter(uscc=check.code).exclude(pk=exclude_pk).only("pk", "name").first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "uscc": _("该统一社会信用代码已登记为「%(name)s」(编号 %(pk)s)")
+                % {"name": existing.name, "pk": existing.pk}
+            }
+        )
+    return check.code, reason
+
+
+def _check_place(*, actor, data: dict) -> None:
+    town, park = data.get("town"), data.get("park")
+    if town is not None and not town.is_town_level:
+        raise ValidationError({"town": _("请选择镇或街道")})
+    if town is not None and has_perm(actor, "enterprise.create") and not has_perm(actor, "region.view", town):
+        raise ValidationError({"town": _("该镇/街道不在您的管辖范围内")})
+    if park is not None and town is not None and park.town_id != town.pk:
+        raise ValidationError({"park": _("园区「%(park)s」不在%(town)s") % {"park": park.name, "town": town.name}})
+    if data.get("cluster") is not None and not data.get("is_biomedical", True):
+        raise ValidationError({"cluster": _("只有生物医药企业才归入产业集群")})
+
+
+def _validate(instance) -> None:
+    try:
+        instance.full_clean(exclude=["uscc", "created_at", "updated_at"], validate_unique=False)
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+
+
+@transaction.atomic
+def enterprise_create(
+    *, actor, uscc: str, data: dict, chain_nodes=(), uscc_override_reason: str = "", now: datetime | None = None
+) -> Enterprise:
+    require(actor, "enterprise.create")
+    now = now or timezone.now()
+    code, reason = _uscc_clean(actor=actor, code=uscc, override_reason=uscc_override_reason)
+    unknown = set(data) - set(ENTERPRISE_FIELDS)
+    if unknown:
+        raise ValidationError({field: _("未知字段") for field in unknown})
+    _check_place(actor=actor, data=data)
+    enterprise = Enterprise(uscc=code, uscc_override_reason=reason, created_at=now, updated_at=now, **data)
+    _validate(enterprise)
+    enterprise.save()
+    enterprise.chain_nodes.set(chain_nodes)
+    changes = {field: [None, str(value) if value is not None else None] for field, value in data.items()}
+    changes["uscc"] = [None, code]
+    changes["chain_nodes"] = [None, sorted(node.code for node in chain_nodes)]
+    audit_record(
+        actor=actor,
+        action="enterprise.create",
+        target=enterprise,
+        changes=changes,
+        enterprise_id=enterprise.pk,
+        note=reason,
+        now=now,
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(
+    *,
+    actor,
+    enterprise: Enterprise,
+    data: dict,
+    chain_nodes=None,
+    uscc: str | None = None,
+    uscc_override_reason: str = "",
+    now: datetime | None = None,
+) -> dict:
+    """Apply the changed fields; returns {field: [old, new]} (empty when nothing changed)."""
+    require(actor, "enterprise.edit", enterprise)
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if not has_perm(actor, "enterprise.create"):
+        forbidden = {f for f in OFFICER_ONLY_FIELDS & set(data) if data[f] != getattr(enterprise, f)}
+        if uscc is not None and uscc != enterprise.uscc:
+            forbidden.add("uscc")
+        if forbidden:
+            raise ValidationError({f: _("该项由镇产业服务专员维护") for f in forbidden})
+    unknown = set(data) - set(ENTERPRISE_FIELDS)
+    if unknown:
+        raise ValidationError({field: _("未知字段") for field in unknown})
+    _check_place(
+        actor=actor,
+        data={"town": enterprise.town, "park": enterprise.park, "is_biomedical": enterprise.is_biomedical, **data},
+    )
+    changes = apply_changes(enterprise, data)
+    if uscc is not None and uscc != enterprise.uscc:
+        code, reason = _uscc_clean(
+            actor=actor, code=uscc, override_reason=uscc_override_reason, exclude_pk=enterprise.pk
+        )
+        changes.update(apply_changes(enterprise, {"uscc": code, "uscc_override_reason": reason}))
+    if chain_nodes is not None:
+        old = sorted(enterprise.chain_nodes.values_list("code", flat=True))
+        new = sorted(node.code for node in chain_nodes)
+        if old != new:
+            enterprise.chain_nodes.set(chain_nodes)
+            changes["chain_nodes"] = [old, new]
+    if not changes:
+        return {}
+    _validate(enterprise)
+    enterprise.updated_at = now or timezone.now()
+    enterprise.save()
+    audit_record(
+        actor=actor,
+        action="enterprise.update",
+        target=enterprise,
+        changes=changes,
+        enterprise_id=enterprise.pk,
+        now=enterprise.updated_at,
+    )
+    return changes
+
+
+@transaction.atomic
+def contact_save(*, actor, enterprise: Enterprise, data: dict, contact: Contact | None = None) -> Contact:
+    require(actor, "contact.edit", enterprise)
+    contact = contact or Contact(enterprise=enterprise)
+    is_new = contact.pk is None
+    changes = apply_changes(contact, data)
+    # Personal data never enters the audit trail in clear: only the fact that it changed.
+    for field in ("phone", "email"):
+        if field in changes:
+            changes[field] = ["***", "***"]
+    try:
+        contact.full_clean(exclude=["enterprise"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+    contact.save()
+    audit_record(
+        actor=actor,
+        action="contact.create" if is_new else "contact.update",
+        target=contact,
+        changes=changes,
+        enterprise_id=enterprise.pk,
+    )
+    return contact
+
+
+def contact_reveal(*, actor, contact: Contact) -> dict:
+    """The full phone and email of a contact; every such view is logged (PIPL)."""
+    require(actor, "contact.reveal", contact)
+    audit_record(actor=actor, action="contact.reveal", target=contact, enterprise_id=contact.enterprise_id)
+    return {"phone": contact.phone, "email": contact.email}
+
+
+@transaction.atomic
+def certification_add(*, actor, enterprise: Enterprise, data: dict) -> Certification:
+    require(actor, "certification.edit", enterprise)
+    cert = Certification(enterprise=enterprise, **data)
+    if not cert.issuer and cert.type_id:
+        cert.issuer = cert.type.default_issuer
+    try:
+        cert.full_clean(exclude=["enterprise"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+    if cert.valid_from_date and cert.valid_until_date and cert.valid_until_date < cert.valid_from_date:
+        raise ValidationError({"valid_until_date": _("有效期至不能早于生效日期")})
+    cert.save()
+    audit_record(
+        actor=actor,
+        action="certification.add",
+        target=cert,
+        enterprise_id=enterprise.pk,
+        changes={
+            "type": [None, cert.type.name],
+            "year": [None, cert.year],
+            "valid_until_date": [None, str(cert.valid_until_date or "")],
+        },
+    )
+    return cert
+
+
+def _check_report(report: AnnualReport) -> None:
+    try:
+        report.full_clean(
+            exclude=["enterprise", "status", "submitted_by", "reviewed_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+    if report.rd_staff is not None and report.employees is not None and report.rd_staff > report.employees:
+        raise ValidationError({"rd_staff": _("研发人员不能多于从业人数")})
+
+
+@transaction.atomic
+def annual_report_save(
+    *, actor, enterprise: Enterprise, year: int, data: dict, now: datetime | None = None
+) -> AnnualReport:
+    """Create or edit the enterprise's draft (or returned) report for a year."""
+    require(actor, "report.submit", enterprise)
+    report = AnnualReport.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
+    if report is not None and report.status == AnnualReport.Status.APPROVED:
+        raise ValidationError({"year": _("%(year)s年度的年报已审核通过,不能再次填报") % {"year": year}})
+    if report is not None and report.status == AnnualReport.Status.SUBMITTED:
+        raise ValidationError({"year": _("%(year)s年度的年报正在审核中") % {"year": year}})
+    is_new = report is None
+    report = report or AnnualReport(enterprise=enterprise, year=year)
+    changes = apply_changes(report, {field: data[field] for field in REPORT_FIELDS if field in data})
+    _check_report(report)
+    report.save()
+    audit_record(
+        actor=actor,
+        action="report.create" if is_new else "report.update",
+        target=report,
+        changes=changes,
+        enterprise_id=enterprise.pk,
+        now=now,
+    )
+    return report
+
+
+# action → (statuses it may leave from, status it leads to, permission)
+REPORT_TRANSITIONS = {
+    "submit": (
+        {AnnualReport.Status.DRAFT, AnnualReport.Status.RETURNED},
+        AnnualReport.Status.SUBMITTED,
+        "report.submit",
+    ),
+    "approve": ({AnnualReport.Status.SUBMITTED}, AnnualReport.Status.APPROVED, "report.review"),
+    "return": ({AnnualReport.Status.SUBMITTED}, AnnualReport.Status.RETURNED, "report.review"),
+}
+
+
+@transaction.atomic
+def annual_report_transition(
+    *, actor, report: AnnualReport, action: str, comment: str = "", now: datetime | None = None
+) -> AnnualReport:
+    """Move a report through draft → submitted → approved | returned, notifying the other side."""
+    if action not in REPORT_TRANSITIONS:
+        raise ValidationError({"action": _("未知操作")})
+    sources, target, permission = REPORT_TRANSITIONS[action]
+    report = AnnualReport.objects.select_for_update().select_related("enterprise").get(pk=report.pk)
+    require(actor, permission, report)
+    if report.status not in sources:
+        raise ValidationError(
+            {"status": _("当前状态「%(status)s」不能执行该操作") % {"status": report.get_status_display()}}
+        )
+    comment = (comment or "").strip()
+    if action == "return" and not comment:
+        raise ValidationError({"comment": _("退回时请填写审核意见")})
+    if (
+        action == "approve"
+        and AnnualReport.objects.filter(
+            enterprise=report.enterprise_id, year=report.year, status=AnnualReport.Status.APPROVED
+        )
+        .exclude(pk=report.pk)
+        .exists()
+    ):
+        raise ValidationError({"year": _("该年度已有审核通过的年报")})
+    now = now or timezone.now()
+    old_status = report.status
+    report.status = target
+    if action == "submit":
+        report.submitted_at, report.submitted_by = now, actor
+    else:
+        report.reviewed_at, report.reviewed_by, report.review_comment = now, actor, comment
+    report.save()
+    audit_record(
+        actor=actor,
+        action=f"report.{action}",
+        target=report,
+        enterprise_id=report.enterprise_id,
+        changes={"status": [old_status, target]},
+        note=comment,
+        now=now,
+    )
+    _notify_report(report=report, action=action, now=now)
+    return report
+
+
+def _notify_report(*, report: AnnualReport, action: str, now) -> None:
+    from sanlian.core.models import User
+
+    enterprise = report.enterprise
+    url = reverse("enterprises:detail", kwargs={"pk": enterprise.pk}) + f"#report-{report.year}"
+    if action == "submit":
+        officers = User.objects.filter(role=Role.TOWN_OFFICER, is_active=True, region__isnull=False).select_related(
+            "region"
+        )
+        recipients = [u for u in officers if enterprise.town.path.startswith(u.region.path)]
+        title = _("%(name)s 提交了%(year)s年度年报,待审核") % {"name": enterprise.name, "year": report.year}
+        notification_send(recipients=recipients, title=title, url=url, now=now)
+        return
+    recipients = list(User.objects.filter(enterprise=enterprise, is_active=True))
+    if action == "approve":
+        title = _("您的%(year)s年度年报已审核通过") % {"year": report.year}
+    else:
+        title = _("您的%(year)s年度年报被退回,请修改后重新提交") % {"year": report.year}
+    notification_send(recipients=recipients, title=title, body=report.review_comment, url=url, now=now)

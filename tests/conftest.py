@@ -1,0 +1,41 @@
+import os
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def pujiang_officer(db):
+    return factories.officer("pujiang", username="pj_officer")
+
+
+@pytest.fixture
+def xinzhuang_officer(db):
+    return factories.officer("xinzhuang", username="xz_officer")
+
+
+@pytest.fixture
+def district_officer(db):
+    return factories.district_officer(username="mh_officer")
+
+
+@pytest.fixture
+def pujiang_enterprise(db):
+    return factories.enterprise("pujiang", name="浦江测试医疗器械有限公司")
+
+
+@pytest.fixture
+def xinzhuang_enterprise(db):
+    return factories.enterprise("xinzhuang", name="莘庄测试生物有限公司")
+
+
+@pytest.fixture
+def enterprise_admin(pujiang_enterprise):
+    return factories.enterprise_user(pujiang_enterprise, username="pj_admin")
+
+
+@pytest.fixture
+def redis_url():
+    """Redis is always running in CI and in sessions; never skipped."""
+    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
