@@ -27,6 +27,7 @@ assets: $(VENDOR)/.installed
 
 # Browser tests drive Debian's Chromium, never a downloaded browser.
 browser:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
 migrate: install

@@ -1,0 +1,240 @@
+"""Cockpit figures of a town, each computed from records by one aggregate query.
+
+Definitions (the README repeats them):
+- an enterprise counts "as of year Y" when it was founded by 31 Dec Y (or its founding date is unknown);
+- revenue of a year is the sum of the approved annual reports of that year;
+- the district of a town is its parent region; the share is the town's biomedical enterprises over the
+  district's, both as of year Y;
+- key enterprises are holders of the 春申 key-enterprise certification of year Y (all industries).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from sanlian.enterprises.models import AnnualReport, Certification, Cluster, Enterprise, Region
+from sanlian.enterprises.selectors import KEY_ENTERPRISE_TYPE
+
+FIRST_YEAR = 2019
+TOP_N = 10
+APPROVED = AnnualReport.Status.APPROVED
+
+
+@dataclass(frozen=True)
+class CockpitScope:
+    town: Region
+    year: int
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(FIRST_YEAR, self.year + 1))
+
+
+def _existing(qs: QuerySet, year: int, prefix: str = "") -> QuerySet:
+    founded = f"{prefix}founded_date"
+    return qs.filter(Q(**{f"{founded}__isnull": True}) | Q(**{f"{founded}__lte": date(year, 12, 31)}))
+
+
+def biomedical_enterprises(town: Region, year: int) -> QuerySet[Enterprise]:
+    return _existing(Enterprise.objects.filter(town=town, is_biomedical=True), year)
+
+
+def _biomedical_reports(town: Region) -> QuerySet[AnnualReport]:
+    return AnnualReport.objects.filter(enterprise__town=town, enterprise__is_biomedical=True, status=APPROVED)
+
+
+def headline(town: Region, year: int) -> dict:
+    """Counts of the town and its district in one query, and the year's revenue in another."""
+    district = town.parent
+    counts = _existing(Enterprise.objects.filter(is_biomedical=True, town__parent=district), year).aggregate(
+        district_total=Count("id"),
+        town_total=Count("id", filter=Q(town=town)),
+        gene_related=Count("id", filter=Q(town=town, is_gene_related=True)),
+    )
+    revenue = _biomedical_reports(town).filter(year=year).aggregate(total=Sum("revenue"), reports=Count("id"))
+    town_total, district_total = counts["town_total"], counts["district_total"]
+    return {
+        "biomedical_enterprises": town_total,
+        "biomedical_revenue_yuan": revenue["total"] or Decimal("0.00"),
+        "revenue_reports": revenue["reports"],
+        "district": district.name if district else "",
+        "district_biomedical_enterprises": district_total,
+        "district_share": round(town_total / district_total, 4) if district_total else None,
+        "gene_related": counts["gene_related"],
+        "gene_related_share": round(counts["gene_related"] / town_total, 4) if town_total else None,
+    }
+
+
+def revenue_by_year(town: Region, years: list[int]) -> list[dict]:
+    rows = (
+        _biomedical_reports(town)
+        .filter(year__in=years)
+        .values("year")
+        .annotate(revenue=Sum("revenue"), reports=Count("id"))
+        .order_by("year")
+    )
+    by_year = {row["year"]: row for row in rows}
+    result, previous = [], None
+    for year in years:
+        revenue = by_year.get(year, {}).get("revenue") or Decimal("0.00")
+        growth = round(float((revenue - previous) / previous), 4) if previous else None
+        result.append(
+            {
+                "year": year,
+                "revenue_yuan": revenue,
+                "reports": by_year.get(year, {}).get("reports", 0),
+                "growth": growth,
+            }
+        )
+        previous = revenue
+    return result
+
+
+def enterprises_by_year(town: Region, years: list[int]) -> list[dict]:
+    """Biomedical enterprises existing at the end of each year, with year-on-year growth (one query)."""
+    qs = Enterprise.objects.filter(town=town, is_biomedical=True).aggregate(
+        **{
+            f"y{year}": Count("id", filter=Q(founded_date__isnull=True) | Q(founded_date__lte=date(year, 12, 31)))
+            for year in years
+        }
+    )
+    result, previous = [], None
+    for year in years:
+        count = qs[f"y{year}"]
+        growth = round((count - previous) / previous, 4) if previous else None
+        result.append({"year": year, "enterprises": count, "growth": growth})
+        previous = count
+    return result
+
+
+def by_cluster(town: Region, year: int) -> list[dict]:
+    counts = dict(
+        biomedical_enterprises(town, year).values_list("cluster").annotate(n=Count("id")).values_list("cluster", "n")
+    )
+    revenue = dict(
+        _biomedical_reports(town)
+        .filter(year=year)
+        .values_list("enterprise__cluster")
+        .annotate(total=Sum("revenue"))
+        .values_list("enterprise__cluster", "total")
+    )
+    clusters = list(Cluster.objects.all())
+    rows = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "enterprises": counts.get(c.pk, 0),
+            "revenue_yuan": revenue.get(c.pk) or Decimal("0.00"),
+        }
+        for c in clusters
+    ]
+    if counts.get(None):
+        rows.append(
+            {
+                "code": "",
+                "name": "未归类",
+                "enterprises": counts[None],
+                "revenue_yuan": revenue.get(None) or Decimal("0.00"),
+            }
+        )
+    return rows
+
+
+def by_park(town: Region, year: int) -> list[dict]:
+    counts = {
+        row["park__name"]: row["n"]
+        for row in biomedical_enterprises(town, year).values("park__name").annotate(n=Count("id"))
+    }
+    revenue = {
+        row["enterprise__park__name"]: row["total"]
+        for row in _biomedical_reports(town)
+        .filter(year=year)
+        .values("enterprise__park__name")
+        .annotate(total=Sum("revenue"))
+    }
+    parks = [p.name for p in town.parks.all()]
+    names = parks + ([None] if None in counts else [])
+    return [
+        {
+            "name": name or "园区外",
+            "enterprises": counts.get(name, 0),
+            "revenue_yuan": revenue.get(name) or Decimal("0.00"),
+        }
+        for name in names
+    ]
+
+
+def key_enterprises(town: Region, years: list[int]) -> list[dict]:
+    """春申 key enterprises of the town per year, split biomedical / other (one query)."""
+    rows = (
+        Certification.objects.filter(type__code=KEY_ENTERPRISE_TYPE, year__in=years, enterprise__town=town)
+        .values("year")
+        .annotate(
+            total=Count("enterprise", distinct=True),
+            biomedical=Count("enterprise", distinct=True, filter=Q(enterprise__is_biomedical=True)),
+        )
+        .order_by("year")
+    )
+    by_year = {row["year"]: row for row in rows}
+    result = []
+    for year in years:
+        row = by_year.get(year, {"total": 0, "biomedical": 0})
+        total = row["total"]
+        result.append(
+            {
+                "year": year,
+                "total": total,
+                "biomedical": row["biomedical"],
+                "other": total - row["biomedical"],
+                "biomedical_share": round(row["biomedical"] / total, 4) if total else None,
+            }
+        )
+    return result
+
+
+def top_enterprises(town: Region, year: int, limit: int = TOP_N) -> list[dict]:
+    rows = (
+        _biomedical_reports(town)
+        .filter(year=year)
+        .select_related("enterprise", "enterprise__cluster")
+        .order_by("-revenue", "enterprise_id")[:limit]
+    )
+    return [
+        {
+            "enterprise_id": r.enterprise_id,
+            "name": r.enterprise.name,
+            "cluster": r.enterprise.cluster.name if r.enterprise.cluster else "",
+            "revenue_yuan": r.revenue,
+            "employees": r.employees,
+        }
+        for r in rows
+    ]
+
+
+def cockpit(town: Region, year: int) -> dict:
+    """Every figure of the cockpit for one town and year."""
+    scope = CockpitScope(town=town, year=year)
+    key = key_enterprises(town, scope.years)
+    this_year_key = next((row for row in key if row["year"] == year), None) or {"total": 0, "biomedical": 0}
+    return {
+        "town": town.name,
+        "year": year,
+        **headline(town, year),
+        "key_enterprises": this_year_key["total"],
+        "key_enterprises_biomedical": this_year_key["biomedical"],
+        "revenue_by_year": revenue_by_year(town, scope.years),
+        "enterprises_by_year": enterprises_by_year(town, scope.years),
+        "by_cluster": by_cluster(town, year),
+        "by_park": by_park(town, year),
+        "key_enterprises_by_year": key,
+        "top_enterprises": top_enterprises(town, year),
+    }
+
+
+def stats(town: Region, year: int) -> dict:
+    """The figures of `sanlian stats`: the cockpit with clusters as name → count, money as yuan strings."""
+    figures = cockpit(town, year)
+    figures["clusters"] = {row["name"]: row["enterprises"] for row in figures["by_cluster"]}
+    return figures
