@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -125,6 +125,15 @@ def enterprise_directory(*, user, filters: DirectoryFilters) -> QuerySet[Enterpr
     )
 
 
+def revenues_of(*, enterprise_ids, year: int) -> dict[int, Decimal]:
+    """Approved revenue of a year for the given enterprises (one query for a whole page)."""
+    return dict(
+        AnnualReport.objects.filter(
+            enterprise_id__in=list(enterprise_ids), year=year, status=AnnualReport.Status.APPROVED
+        ).values_list("enterprise_id", "revenue")
+    )
+
+
 def latest_report_year() -> int:
     """The newest year with an approved report (the default year of revenue figures)."""
     year = (
@@ -182,3 +191,15 @@ def parks_scoped(*, user) -> QuerySet[Park]:
 
 def towns_for(*, user) -> QuerySet[Region]:
     return regions_scoped(user=user).filter(level__in=[Region.Level.TOWN, Region.Level.STREET])
+
+
+def town_of(*, enterprise: Enterprise) -> QuerySet[Region]:
+    return Region.objects.filter(pk=enterprise.town_id)
+
+
+def chain_nodes_with_counts(*, user) -> QuerySet[ChainNode]:
+    """Chain nodes with the number of enterprises in the user's scope on each (one query)."""
+    in_scope = scope_queryset(user, Enterprise.objects.all()).values("pk")
+    return ChainNode.objects.annotate(
+        enterprises_in_scope=Count("enterprises", filter=Q(enterprises__in=in_scope))
+    ).order_by("sort", "code")

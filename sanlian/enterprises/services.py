@@ -17,7 +17,7 @@ from sanlian.core.permissions import has_perm, require
 from sanlian.core.services import apply_changes, audit_record, notification_send
 from sanlian.core.validators import check_uscc
 
-from .models import AnnualReport, Certification, Contact, Enterprise
+from .models import AnnualReport, Certification, ChainNode, Contact, Enterprise
 
 ENTERPRISE_FIELDS = (
     "name",
@@ -356,3 +356,16 @@ def _notify_report(*, report: AnnualReport, action: str, now) -> None:
     else:
         title = _("您的%(year)s年度年报被退回,请修改后重新提交") % {"year": report.year}
     notification_send(recipients=recipients, title=title, body=report.review_comment, url=url, now=now)
+
+
+@transaction.atomic
+def chain_node_update(*, actor, node: ChainNode, data: dict) -> dict:
+    """Officers keep the chain taxonomy's names and descriptions; codes stay stable."""
+    require(actor, "chain.edit")
+    node = ChainNode.objects.select_for_update().get(pk=node.pk)
+    changes = apply_changes(node, {k: data[k] for k in ("name", "name_en", "description") if k in data})
+    if changes:
+        node.full_clean()
+        node.save()
+        audit_record(actor=actor, action="chain_node.update", target=node, changes=changes)
+    return changes
