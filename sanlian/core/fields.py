@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 FEN = Decimal("0.01")
+# Far above any enterprise's figures, well inside a 64-bit count of fen.
+MAX_YUAN = Decimal(10) ** 14
 
 
 def to_yuan(value) -> Decimal:
@@ -21,6 +23,8 @@ def to_yuan(value) -> Decimal:
         raise ValidationError(_("请输入有效的金额(元)"), code="invalid")
     if amount < 0:
         raise ValidationError(_("金额不能为负数"), code="negative")
+    if amount >= MAX_YUAN:
+        raise ValidationError(_("金额过大"), code="too_large")
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
