@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 VENDOR := sanlian/static/vendor
 export SANLIAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install assets browser migrate demo run test lint bench clean
+.PHONY: install assets tools migrate demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,25 +25,26 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 assets: $(VENDOR)/.installed
 
-# Browser tests drive Debian's Chromium, never a downloaded browser.
-browser:
+# System tools from Debian's packages: gettext compiles the translations; browser tests drive
+# Debian's Chromium (never a downloaded browser) with CJK fonts for the screenshots.
+tools:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
-migrate: install
+migrate: install tools
 	mkdir -p $(SANLIAN_VAR_DIR)
+	$(BIN)/sanlian compilemessages -v 0 --ignore=.venv --ignore=node_modules
 	$(BIN)/sanlian migrate --noinput -v 0
-	$(BIN)/sanlian compilemessages -v 0 --ignore=.venv
 
 demo: migrate
 	$(BIN)/sanlian loaddemo
 	$(BIN)/sanlian demo_logins
 	$(BIN)/sanlian run_demo_server --addr 127.0.0.1:8000
 
-test: install browser
+test: install tools
 	$(BIN)/ruff check sanlian tests bench
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/sanlian compilemessages -v 0 --ignore=.venv
+	$(BIN)/sanlian compilemessages -v 0 --ignore=.venv --ignore=node_modules
 	$(BIN)/sanlian makemigrations --check --dry-run -v 0
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
