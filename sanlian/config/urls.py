@@ -18,6 +18,7 @@ urlpatterns = [
     path("inbox/", core_views.inbox, name="inbox"),
     path("inbox/read/", core_views.inbox_mark_read, name="inbox-read"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("care-mode/", core_views.care_mode, name="care-mode"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("sanlian.enterprises.urls")),
     path("cockpit/", include("sanlian.dashboard.urls")),

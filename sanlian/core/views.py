@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -30,7 +31,22 @@ def inbox_mark_read(request):
         user=request.user,
         notification_id=int(notification_id) if notification_id and notification_id.isdigit() else None,
     )
-    return redirect(request.POST.get("next") or reverse("inbox"))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("inbox")
+
+
+@login_not_required
+@require_POST
+def care_mode(request):
+    """关怀版: larger type for elderly and low-vision users, remembered in a cookie for a year."""
+    next_url = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+    response = redirect(next_url if safe else reverse("home"))
+    enabled = request.COOKIES.get("care_mode") != "1"
+    response.set_cookie("care_mode", "1" if enabled else "0", max_age=365 * 24 * 3600, samesite="Lax")
+    return response
 
 
 @login_not_required

@@ -131,3 +131,20 @@ def test_each_role_lands_where_its_work_is(client, pujiang_officer, enterprise_a
     assert client.get("/").url == f"/enterprises/{pujiang_enterprise.pk}/"
     client.force_login(factories.UserFactory(role="talent"))
     assert client.get("/").url == "/inbox/"
+
+
+@pytest.mark.django_db
+def test_the_care_mode_switch_enlarges_type_and_is_remembered(client, pujiang_officer):
+    client.force_login(pujiang_officer)
+    client.post("/care-mode/", {"next": "/inbox/"})
+    assert 'class="care-mode"' in client.get("/inbox/").content.decode()
+    client.post("/care-mode/", {"next": "/inbox/"})
+    assert 'class="care-mode"' not in client.get("/inbox/").content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_strict_script_policy_and_landmarks(client):
+    response = client.get("/login/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    html = response.content.decode()
+    assert '<main id="main"' in html and 'href="#main"' in html and 'lang="zh-Hans"' in html

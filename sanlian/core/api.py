@@ -1,0 +1,132 @@
+"""Pieces of /api/v1 shared by every app: money in JSON, scoped fetches, and `GET /me`."""
+
+from decimal import Decimal
+from typing import Annotated
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+from .fields import to_yuan
+from .permissions import ACTIONS, has_perm, scope_queryset
+
+MONEY_PATTERN = r"^[0-9]+(\.[0-9]{1,2})?$"
+
+
+def _parse_money(value):
+    # JSON numbers with a fraction arrive as floats, which are inexact: only strings and integers pass.
+    if isinstance(value, bool) or not isinstance(value, int | str | Decimal | float):
+        raise ValueError(_("请输入有效的金额(元)"))
+    try:
+        return to_yuan(value)
+    except DjangoValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+
+
+def _money_str(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+# Money on input: a decimal string or an integer number of yuan; never a float, never negative.
+MoneyIn = Annotated[
+    Decimal,
+    BeforeValidator(_parse_money),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": MONEY_PATTERN}, {"type": "integer", "minimum": 0}],
+            "description": "金额(元):十进制字符串或整数,不接受浮点数。Yuan as a decimal string or an integer.",
+            "examples": ["5400000000.00"],
+        }
+    ),
+]
+
+# Money on output: always a decimal string with two places, e.g. "5400000000.00".
+MoneyOut = Annotated[
+    Decimal,
+    PlainSerializer(_money_str, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": MONEY_PATTERN,
+            "description": "金额(元),两位小数的十进制字符串。Yuan as a decimal string.",
+            "examples": ["5400000000.00"],
+        }
+    ),
+]
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+class InvalidInputOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = Field(description="字段 → 错误信息 / field → messages")
+
+
+# The error answers every endpoint may give, documented so clients (and the schema tests) know them.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut}
+
+
+def get_scoped(user, action: str, queryset: QuerySet, **lookup) -> Model:
+    """One object the user may act on: 403 when the role may never do `action`, 404 when out of scope.
+
+    Out-of-scope objects answer 404 like missing ones, so a caller cannot learn that they exist.
+    """
+    if not has_perm(user, action):
+        raise PermissionDenied(action)
+    obj = scope_queryset(user, queryset).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+# ---------------------------------------------------------------- /me
+
+router = Router(tags=["me"])
+
+
+class RegionRef(Schema):
+    code: str
+    name: str
+    level: str
+
+
+class EnterpriseRef(Schema):
+    id: int
+    name: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    role_label: str
+    is_superuser: bool
+    region: RegionRef | None
+    enterprise: EnterpriseRef | None
+    permissions: list[str]
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="当前用户、角色与数据范围 / who am I")
+def me(request):
+    user = request.auth
+    region = user.region if user.region_id else None
+    enterprise = user.enterprise if user.enterprise_id else None
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role or "",
+        "role_label": str(user.get_role_display()) if user.role else "",
+        "is_superuser": user.is_superuser,
+        "region": region and {"code": region.code, "name": region.name, "level": region.level},
+        "enterprise": enterprise and {"id": enterprise.pk, "name": enterprise.name},
+        "permissions": sorted(action for action in ACTIONS if has_perm(user, action)),
+    }
