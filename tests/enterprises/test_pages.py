@@ -287,3 +287,17 @@ class TestRegistrationPage:
             },
         )
         assert response.status_code == 400 and "park" in response.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_an_officer_renames_a_chain_node_and_the_change_is_audited(client, pujiang_officer, enterprise_admin):
+    client.force_login(enterprise_admin)
+    assert client.get(reverse("enterprises:chain-node-edit", args=["S2"])).status_code == 403
+    client.force_login(pujiang_officer)
+    response = client.post(
+        reverse("enterprises:chain-node-edit", args=["S2"]),
+        {"name": "知识产权服务与运营", "name_en": "IP services", "description": ""},
+    )
+    assert response.status_code == 302
+    assert "知识产权服务与运营" in client.get(reverse("enterprises:chain-nodes")).content.decode()
+    assert AuditEvent.objects.get(action="chain_node.update").changes["name"] == ["知识产权服务", "知识产权服务与运营"]

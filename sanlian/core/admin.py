@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from .models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail is read-only, also for superusers."""
+
+    list_display = ("created_at", "actor", "action", "target_type", "target_id", "enterprise_id")
+    list_filter = ("action", "target_type")
+    search_fields = ("target_id", "action")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
