@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sanlian.enterprises",
     "sanlian.dashboard",
     "sanlian.demo",
+    "ninja",  # django-ninja's bundled Swagger UI files: the API docs work without a CDN
 ]
 
 MIDDLEWARE = [

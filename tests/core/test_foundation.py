@@ -84,7 +84,7 @@ class TestNotifications:
         assert Notification.objects.get(pk=mine.pk).read_at is not None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_configured_huey_storage_carries_a_real_job(pujiang_officer):
     """Huey on SQLite by default, on Redis when REDIS_URL is set: enqueue, dequeue and run for real."""
     assert isinstance(HUEY, RedisHuey if settings.REDIS_URL else SqliteHuey)

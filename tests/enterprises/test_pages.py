@@ -1,8 +1,8 @@
 from decimal import Decimal
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -114,8 +114,9 @@ class TestDirectoryFilters:
         assert names == expected
 
     def test_a_certification_counts_only_while_it_is_valid(self, client, pujiang_officer, cluster_of_three):
-        from sanlian.enterprises.selectors import DirectoryFilters, enterprise_directory
         from datetime import date
+
+        from sanlian.enterprises.selectors import DirectoryFilters, enterprise_directory
 
         held = enterprise_directory(
             user=pujiang_officer, filters=DirectoryFilters(certification="hnte", as_of=date(2024, 6, 1))

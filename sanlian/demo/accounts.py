@@ -1,0 +1,54 @@
+"""The demo accounts: one per role of DESIGN.md, all with the same published password."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sanlian.core.models import Role
+from sanlian.core.permissions import has_perm
+
+# One password for every demo account; it is printed by `sanlian demo_logins` and in the README.
+DEMO_PASSWORD = "sanlian-demo"
+EMAIL_DOMAIN = "demo.sanlian.example.com"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str  # a Role value; "" for the superuser
+    display_name: str
+    region: str | None = None  # region code of an officer
+    enterprise: bool = False  # belongs to the showcase enterprise
+    is_superuser: bool = False
+
+    @property
+    def email(self) -> str:
+        return f"{self.username}@{EMAIL_DOMAIN}"
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label) if self.role else str(_("超级管理员"))
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("pj_officer", Role.TOWN_OFFICER, "周敏", region="pujiang"),
+    DemoAccount("mh_officer", Role.DISTRICT_OFFICER, "陆建华", region="minhang"),
+    DemoAccount("xz_officer", Role.TOWN_OFFICER, "顾文博", region="xinzhuang"),
+    DemoAccount("ent_admin", Role.ENTERPRISE_ADMIN, "许佳琪", enterprise=True),
+    DemoAccount("ent_staff", Role.ENTERPRISE_STAFF, "钱明", enterprise=True),
+    DemoAccount("talent", Role.TALENT, "林一鸣"),
+    DemoAccount("ambassador", Role.AMBASSADOR, "陈嘉怡"),
+    DemoAccount("org_secretary", Role.ORG_SECRETARY, "唐立新"),
+    DemoAccount("admin", "", "平台管理员", is_superuser=True),
+)
+DEMO_USERNAMES = tuple(a.username for a in DEMO_ACCOUNTS)
+
+
+def landing_url(user) -> str:
+    """Where the user lands after logging in; mirrors `sanlian.core.views.home`."""
+    if has_perm(user, "cockpit.view"):
+        return reverse("dashboard:cockpit")
+    if user.is_enterprise_user and user.enterprise_id:
+        return reverse("enterprises:detail", kwargs={"pk": user.enterprise_id})
+    return reverse("inbox")

@@ -1,0 +1,253 @@
+"""Writes the demo plan to the database (`sanlian loaddemo`) and takes it out again.
+
+Loading is keyed by USCC and username and safe to run twice: an enterprise that already exists is
+left as it is (with its reports, certifications and contacts), accounts are brought back to their
+demo settings, and the story told through the registry services runs only when its enterprise is
+new. The mass rows go in with `bulk_create`; the story's rows go through the real services, so the
+showcase enterprise has a change history, reviews and inbox messages like any other.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+
+from sanlian.core.models import AuditEvent, Role, User
+from sanlian.core.validators import uscc_from_serial
+from sanlian.enterprises import services as registry
+from sanlian.enterprises.models import (
+    AnnualReport,
+    Certification,
+    CertificationType,
+    ChainNode,
+    Cluster,
+    Contact,
+    Enterprise,
+    Park,
+    Region,
+)
+
+from . import story
+from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
+from .generator import IMPORTED_AT, SEED, DemoPlan, EnterpriseSpec, build_plan
+from .generator.specs import SERIAL_BASE
+from .generator.vocab import NAMED_ENTERPRISES
+
+BATCH = 500
+
+
+@dataclass
+class LoadResult:
+    enterprises: int = 0
+    reports: int = 0
+    certifications: int = 0
+    contacts: int = 0
+    users_created: list[str] = field(default_factory=list)
+    users_updated: list[str] = field(default_factory=list)
+    story: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.enterprises or self.users_created or self.users_updated)
+
+
+@dataclass(frozen=True)
+class References:
+    regions: dict[str, Region]
+    parks: dict[str, Park]
+    clusters: dict[str, Cluster]
+    nodes: dict[str, ChainNode]
+    certification_types: dict[str, CertificationType]
+
+    @classmethod
+    def load(cls) -> "References":
+        return cls(
+            regions={r.code: r for r in Region.objects.all()},
+            parks={p.code: p for p in Park.objects.all()},
+            clusters={c.code: c for c in Cluster.objects.all()},
+            nodes={n.code: n for n in ChainNode.objects.all()},
+            certification_types={t.code: t for t in CertificationType.objects.all()},
+        )
+
+
+def _enterprise_data(spec: EnterpriseSpec, refs: References) -> dict:
+    """The registry fields of a spec, as `enterprise_create` takes them."""
+    return {
+        "name": spec.name,
+        "name_en": spec.name_en,
+        "industry_code": spec.industry_code,
+        "is_biomedical": spec.is_biomedical,
+        "cluster": refs.clusters[spec.cluster] if spec.cluster else None,
+        "is_gene_related": spec.is_gene_related,
+        "town": refs.regions[spec.town],
+        "park": refs.parks[spec.park] if spec.park else None,
+        "founded_date": spec.founded_date,
+        "registered_capital": spec.registered_capital,
+        "legal_representative": spec.legal_representative,
+        "address": spec.address,
+        "business_scope": spec.business_scope,
+        "description": spec.description,
+        "is_demo": spec.is_demo,
+    }
+
+
+def _account_ensure(
+    account: DemoAccount, *, refs: References, enterprise: Enterprise | None, password: str, result: LoadResult
+) -> User:
+    """Create the account, or bring it back to its demo role, scope and password."""
+    user = User.objects.filter(username=account.username).first()
+    created = user is None
+    if created:
+        user = User(username=account.username, date_joined=IMPORTED_AT)
+    wanted = {
+        "role": account.role,
+        "display_name": account.display_name,
+        "email": account.email,
+        "region": refs.regions[account.region] if account.region else None,
+        "enterprise": enterprise if account.enterprise else None,
+        "is_superuser": account.is_superuser,
+        "is_staff": account.is_superuser,  # officers work in the platform, not in Django's admin
+        "is_active": True,
+    }
+    changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+    for name, value in wanted.items():
+        setattr(user, name, value)
+    if created or not user.check_password(password):
+        user.set_password(password)
+        changed.append("password")
+    if changed:
+        user.save()
+        (result.users_created if created else result.users_updated).append(account.username)
+    return user
+
+
+def _showcase_ensure(plan: DemoPlan, *, refs: References, officer: User) -> tuple[Enterprise, bool]:
+    spec = plan.showcase
+    existing = Enterprise.objects.filter(uscc=spec.uscc).first()
+    if existing is not None:
+        return existing, False
+    enterprise = registry.enterprise_create(
+        actor=officer,
+        uscc=spec.uscc,
+        data=_enterprise_data(spec, refs),
+        chain_nodes=[refs.nodes[code] for code in spec.chain_nodes],
+        now=story.SHOWCASE_REGISTERED_AT,
+    )
+    return enterprise, True
+
+
+def _enterprises_bulk(plan: DemoPlan, *, refs: References, skip: set[str]) -> dict[str, int]:
+    """Insert the enterprises not in the database yet; returns uscc → id of the ones inserted."""
+    existing = set(
+        Enterprise.objects.filter(uscc__in=[e.uscc for e in plan.enterprises]).values_list("uscc", flat=True)
+    )
+    specs = [e for e in plan.enterprises if e.uscc not in existing and e.uscc not in skip]
+    rows = [
+        Enterprise(uscc=e.uscc, created_at=e.registered_at, updated_at=e.registered_at, **_enterprise_data(e, refs))
+        for e in specs
+    ]
+    Enterprise.objects.bulk_create(rows, batch_size=BATCH)
+    through = Enterprise.chain_nodes.through
+    through.objects.bulk_create(
+        [
+            through(enterprise_id=row.pk, chainnode_id=refs.nodes[code].pk)
+            for spec, row in zip(specs, rows, strict=True)
+            for code in spec.chain_nodes
+        ],
+        batch_size=BATCH,
+    )
+    return {row.uscc: row.pk for row in rows}
+
+
+def _children_bulk(plan: DemoPlan, *, refs: References, ids: dict[str, int], reviewers: dict[str, User]) -> tuple:
+    """Contacts, annual reports and certifications of the enterprises inserted in this run."""
+    contacts = [
+        Contact(
+            enterprise_id=ids[e.uscc], name=c.name, title=c.title, phone=c.phone, email=c.email, is_primary=c.is_primary
+        )
+        for e in plan.enterprises
+        if e.uscc in ids
+        for c in e.contacts
+    ]
+    reports = [
+        AnnualReport(
+            enterprise_id=ids[r.uscc],
+            year=r.year,
+            **r.data(),
+            status=r.status,
+            review_comment=r.review_comment,
+            submitted_at=r.submitted_at,
+            reviewed_at=r.reviewed_at,
+            reviewed_by=reviewers.get(r.reviewer_town) if r.reviewer_town else None,
+        )
+        for r in plan.reports
+        if r.uscc in ids and not r.via_story
+    ]
+    types = refs.certification_types
+    certifications = [
+        Certification(
+            enterprise_id=ids[c.uscc],
+            type=types[c.type],
+            issuer=c.issuer or types[c.type].default_issuer,
+            number=c.number,
+            year=c.year,
+            valid_from_date=c.valid_from_date,
+            valid_until_date=c.valid_until_date,
+            source_document=c.source_document,
+        )
+        for c in plan.certifications
+        if c.uscc in ids
+    ]
+    Contact.objects.bulk_create(contacts, batch_size=BATCH)
+    AnnualReport.objects.bulk_create(reports, batch_size=BATCH)
+    Certification.objects.bulk_create(certifications, batch_size=BATCH)
+    return len(contacts), len(reports), len(certifications)
+
+
+@transaction.atomic
+def demo_load(*, seed: int = SEED, scale: float = 1.0, password: str = DEMO_PASSWORD) -> LoadResult:
+    """Load the demo of 浦江镇 / 闵行区; a second run changes nothing."""
+    plan = build_plan(seed=seed, scale=scale)
+    refs = References.load()
+    result = LoadResult()
+    by_role = {a.username: a for a in DEMO_ACCOUNTS}
+    users = {
+        a.username: _account_ensure(a, refs=refs, enterprise=None, password=password, result=result)
+        for a in DEMO_ACCOUNTS
+        if not a.enterprise
+    }
+    showcase, showcase_created = _showcase_ensure(plan, refs=refs, officer=users["pj_officer"])
+    for name in ("ent_admin", "ent_staff"):
+        users[name] = _account_ensure(by_role[name], refs=refs, enterprise=showcase, password=password, result=result)
+
+    ids = _enterprises_bulk(plan, refs=refs, skip={plan.showcase.uscc})
+    if showcase_created:
+        ids[showcase.uscc] = showcase.pk
+    reviewers = {a.region: users[a.username] for a in DEMO_ACCOUNTS if a.region and a.role == Role.TOWN_OFFICER}
+    result.contacts, result.reports, result.certifications = _children_bulk(
+        plan, refs=refs, ids=ids, reviewers=reviewers
+    )
+    result.enterprises = len(ids)
+    if showcase_created:
+        result.reports += story.tell(plan=plan, enterprise=showcase, users=users)
+        result.story = True
+    if result.users_created:
+        story.welcome([users[name] for name in result.users_created])
+    return result
+
+
+def named_usccs() -> list[str]:
+    return [uscc_from_serial(SERIAL_BASE + i) for i in range(len(NAMED_ENTERPRISES))]
+
+
+@transaction.atomic
+def demo_unload() -> dict[str, int]:
+    """Remove the demo: its accounts, its enterprises (with everything they own) and their history."""
+    enterprises = Enterprise.objects.filter(Q(is_demo=True) | Q(uscc__in=named_usccs()))
+    ids = list(enterprises.values_list("pk", flat=True))
+    users = User.objects.filter(username__in=DEMO_USERNAMES)
+    audit, _ = AuditEvent.objects.filter(Q(enterprise_id__in=ids) | Q(actor__in=users)).delete()
+    user_count = users.count()
+    users.delete()
+    enterprises.delete()
+    return {"enterprises": len(ids), "users": user_count, "audit_events": audit}

@@ -1,0 +1,57 @@
+"""Two fresh loads of the (small) demo write the same rows."""
+
+import json
+
+import pytest
+
+from sanlian.core.models import AuditEvent, Notification, User
+from sanlian.demo.services import demo_load, demo_unload
+from sanlian.enterprises.models import AnnualReport, Certification, Contact, Enterprise
+
+pytestmark = pytest.mark.django_db
+SCALE = 0.05
+
+
+def snapshot() -> dict:
+    return {
+        "enterprises": sorted(
+            Enterprise.objects.values_list(
+                "uscc", "name", "founded_date", "town__code", "cluster__code", "is_gene_related", "created_at"
+            )
+        ),
+        "chain_nodes": sorted(
+            Enterprise.chain_nodes.through.objects.values_list("enterprise__uscc", "chainnode__code")
+        ),
+        "reports": sorted(
+            AnnualReport.objects.values_list(
+                "enterprise__uscc", "year", "revenue", "tax", "rd_spend", "employees", "status", "submitted_at"
+            )
+        ),
+        "certifications": sorted(
+            Certification.objects.values_list("enterprise__uscc", "type__code", "year", "number", "valid_until_date")
+        ),
+        "contacts": sorted(Contact.objects.values_list("enterprise__uscc", "name", "phone", "email")),
+        "users": sorted(User.objects.values_list("username", "role", "region__code", "enterprise__uscc")),
+        "audit": sorted(
+            (e.action, e.created_at, json.dumps(e.changes, sort_keys=True)) for e in AuditEvent.objects.all()
+        ),
+        "notifications": sorted(Notification.objects.values_list("recipient__username", "title", "created_at")),
+    }
+
+
+def test_two_fresh_loads_write_the_same_rows():
+    demo_load(scale=SCALE)
+    first = snapshot()
+    demo_unload()
+    assert not Enterprise.objects.exists() and not User.objects.exists()
+    demo_load(scale=SCALE)
+    assert snapshot() == first
+    assert len(first["enterprises"]) > 50 and len(first["reports"]) > 200
+
+
+def test_unloading_removes_everything_the_demo_wrote():
+    demo_load(scale=SCALE)
+    removed = demo_unload()
+    assert removed["users"] == 9 and removed["enterprises"] > 50
+    for model in (Enterprise, AnnualReport, Certification, Contact, User, AuditEvent, Notification):
+        assert not model.objects.exists(), model

@@ -1,0 +1,144 @@
+"""The full demo, loaded once for the module, reproduces FACTS.md through the cockpit selectors."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from stdnum.cn import uscc
+
+from sanlian.core.models import AuditEvent, Notification, Role, User
+from sanlian.dashboard.selectors import stats
+from sanlian.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from sanlian.demo.services import demo_load, demo_unload
+from sanlian.enterprises.models import AnnualReport, Certification, Contact, Enterprise, Region
+from sanlian.enterprises.selectors import enterprise_history, reports_for_review
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        result = demo_load()
+        yield result
+        demo_unload()
+
+
+@pytest.fixture
+def figures(demo):
+    return stats(Region.objects.get(code="pujiang"), 2023)
+
+
+def counts() -> dict:
+    return {
+        "enterprises": Enterprise.objects.count(),
+        "chain_nodes": Enterprise.chain_nodes.through.objects.count(),
+        "reports": AnnualReport.objects.count(),
+        "certifications": Certification.objects.count(),
+        "contacts": Contact.objects.count(),
+        "users": User.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
+        "notifications": Notification.objects.count(),
+    }
+
+
+def test_pujiang_has_310_to_320_biomedical_enterprises_in_2023(figures):
+    assert 310 <= figures["biomedical_enterprises"] <= 320
+
+
+def test_their_2023_revenue_is_5_4_billion_yuan(figures):
+    assert abs(figures["biomedical_revenue_yuan"] - Decimal("5.4e9")) <= Decimal("5.4e9") * Decimal("0.005")
+
+
+def test_pujiang_holds_nearly_half_of_the_district(figures):
+    assert figures["district"] == "闵行区"
+    assert 0.45 <= figures["district_share"] <= 0.50
+
+
+def test_154_key_enterprises_of_which_47_biomedical(figures):
+    assert figures["key_enterprises"] == 154
+    assert figures["key_enterprises_biomedical"] == 47
+
+
+def test_about_two_thirds_are_gene_related(figures):
+    assert 0.6 <= figures["gene_related_share"] <= 0.72
+
+
+def test_the_year_selector_matters(demo):
+    town = Region.objects.get(code="pujiang")
+    assert stats(town, 2024)["biomedical_enterprises"] > stats(town, 2023)["biomedical_enterprises"]
+
+
+def test_every_uscc_passes_stdnum(demo):
+    assert all(uscc.is_valid(code) for code in Enterprise.objects.values_list("uscc", flat=True))
+
+
+def test_the_named_enterprises_are_real_but_have_no_figures(demo):
+    named = Enterprise.objects.filter(is_demo=False)
+    assert sorted(named.values_list("name_en", flat=True)) == [
+        "3D Medicines",
+        "3M (Pujiang plant)",
+        "Shanghai ZJ Bio-Tech Co., Ltd.",
+    ]
+    assert not AnnualReport.objects.filter(enterprise__in=named).exists()
+    assert not Certification.objects.filter(enterprise__in=named).exists()
+
+
+def test_every_role_has_an_account_with_the_demo_password(demo):
+    users = User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
+    assert {u.role for u in users} == {*Role, ""}
+    for user in users.exclude(role=""):
+        assert user.check_password(DEMO_PASSWORD)
+        assert not user.is_staff and not user.is_superuser
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
+    ent_admin = User.objects.get(username="ent_admin")
+    assert ent_admin.enterprise.is_demo and ent_admin.enterprise.town.code == "pujiang"
+
+
+def test_the_showcase_enterprise_has_a_history_and_the_inboxes_have_messages(demo):
+    ent_admin = User.objects.get(username="ent_admin")
+    officer = User.objects.get(username="pj_officer")
+    actions = [e.action for e in enterprise_history(enterprise=ent_admin.enterprise)]
+    assert {"enterprise.create", "enterprise.update", "report.return", "report.approve", "report.submit"} <= set(
+        actions
+    )
+    report = AnnualReport.objects.get(enterprise=ent_admin.enterprise, year=2024)
+    assert report.status == AnnualReport.Status.SUBMITTED and report.submitted_by == ent_admin
+    assert Notification.objects.filter(recipient=officer, title__contains="待审核").count() == 3
+    assert Notification.objects.filter(recipient=ent_admin, title__contains="退回").exists()
+
+
+def test_the_pujiang_officer_has_15_reports_to_review(demo):
+    officer = User.objects.get(username="pj_officer")
+    assert reports_for_review(user=officer).count() == 15
+
+
+def test_loading_twice_changes_nothing(demo):
+    before = counts()
+    revenues = sorted(AnnualReport.objects.values_list("enterprise__uscc", "year", "revenue", "status"))
+    out = StringIO()
+    call_command("loaddemo", stdout=out)
+    assert "演示数据已存在" in out.getvalue()
+    assert counts() == before
+    assert sorted(AnnualReport.objects.values_list("enterprise__uscc", "year", "revenue", "status")) == revenues
+
+
+def test_a_changed_demo_account_is_restored(demo):
+    user = User.objects.get(username="xz_officer")
+    user.set_password("something-else")
+    user.role = Role.TALENT
+    user.save()
+    result = demo_load()
+    user.refresh_from_db()
+    assert result.users_updated == ["xz_officer"] and result.enterprises == 0
+    assert user.role == Role.TOWN_OFFICER and user.check_password(DEMO_PASSWORD)
+
+
+def test_every_bulk_row_passes_model_validation(demo):
+    # Foreign keys and check constraints are left out: the database enforced them on insert.
+    foreign_keys = ["enterprise", "town", "park", "cluster", "type", "submitted_by", "reviewed_by"]
+    for model in (Enterprise, AnnualReport, Certification, Contact):
+        for row in model.objects.all():
+            row.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
