@@ -180,7 +180,9 @@ def enterprise_update(
 
 
 @transaction.atomic
-def contact_save(*, actor, enterprise: Enterprise, data: dict, contact: Contact | None = None) -> Contact:
+def contact_save(
+    *, actor, enterprise: Enterprise, data: dict, contact: Contact | None = None, now: datetime | None = None
+) -> Contact:
     require(actor, "contact.edit", enterprise)
     contact = contact or Contact(enterprise=enterprise)
     is_new = contact.pk is None
@@ -200,6 +202,7 @@ def contact_save(*, actor, enterprise: Enterprise, data: dict, contact: Contact 
         target=contact,
         changes=changes,
         enterprise_id=enterprise.pk,
+        now=now,
     )
     return contact
 
@@ -212,17 +215,17 @@ def contact_reveal(*, actor, contact: Contact) -> dict:
 
 
 @transaction.atomic
-def certification_add(*, actor, enterprise: Enterprise, data: dict) -> Certification:
+def certification_add(*, actor, enterprise: Enterprise, data: dict, now: datetime | None = None) -> Certification:
     require(actor, "certification.edit", enterprise)
     cert = Certification(enterprise=enterprise, **data)
     if not cert.issuer and cert.type_id:
         cert.issuer = cert.type.default_issuer
+    if cert.valid_from_date and cert.valid_until_date and cert.valid_until_date < cert.valid_from_date:
+        raise ValidationError({"valid_until_date": _("有效期至不能早于生效日期")})
     try:
         cert.full_clean(exclude=["enterprise"])
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
-    if cert.valid_from_date and cert.valid_until_date and cert.valid_until_date < cert.valid_from_date:
-        raise ValidationError({"valid_until_date": _("有效期至不能早于生效日期")})
     cert.save()
     audit_record(
         actor=actor,
@@ -234,6 +237,7 @@ def certification_add(*, actor, enterprise: Enterprise, data: dict) -> Certifica
             "year": [None, cert.year],
             "valid_until_date": [None, str(cert.valid_until_date or "")],
         },
+        now=now,
     )
     return cert
 

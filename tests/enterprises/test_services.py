@@ -197,3 +197,20 @@ class TestAnnualReportReview:
                 data=factories.report_data(employees=10, rd_staff=11),
             )
         assert "rd_staff" in exc.value.message_dict
+
+
+@pytest.mark.django_db
+def test_a_certification_ending_before_it_starts_is_refused_on_the_end_date(pujiang_officer, pujiang_enterprise):
+    from sanlian.enterprises.models import Certification, CertificationType
+
+    with pytest.raises(ValidationError) as exc:
+        services.certification_add(
+            actor=pujiang_officer,
+            enterprise=pujiang_enterprise,
+            data={
+                "type": CertificationType.objects.get(code="hnte"),
+                "valid_from_date": "2024-01-01",
+                "valid_until_date": "2023-12-31",
+            },
+        )
+    assert "valid_until_date" in exc.value.message_dict and not Certification.objects.exists()
