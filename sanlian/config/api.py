@@ -1,14 +1,38 @@
-"""The /api/v1 root: django-ninja, token auth for integrations, session auth for the browser."""
+"""The /api/v1 root: django-ninja, token auth for integrations, session auth for the browser.
 
+Every error answers JSON: 401 without valid credentials (never a redirect to the login page), 403 for
+an action the caller's role may not take, 404 for what does not exist or is outside the caller's scope,
+422 `{"detail": ..., "errors": {field: [messages]}}` for bad input.
+"""
+
+import json
+from pathlib import Path
+
+import ninja
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template import RequestContext, Template
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestValidationError
+from ninja.openapi.docs import Swagger
 from ninja.security import APIKeyCookie, HttpBearer
 
+from sanlian.core.api import router as core_router
 from sanlian.core.services import api_token_authenticate
+from sanlian.dashboard.api import router as dashboard_router
+from sanlian.enterprises.api import router as enterprises_router
+
+NINJA_SWAGGER_TEMPLATE = Path(ninja.__file__).parent / "templates" / "ninja" / "swagger.html"
 
 
 class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>`; only the key's SHA-256 is stored."""
+
     def authenticate(self, request, token):
         user = api_token_authenticate(key=token)
         if user is not None:
@@ -17,37 +41,163 @@ class TokenAuth(HttpBearer):
 
 
 class SessionAuth(APIKeyCookie):
-    """The logged-in browser session (CSRF-checked), so the interactive docs work after login."""
+    """The logged-in browser session, so the interactive docs work after login.
 
-    param_name = "sessionid"
+    CSRF is checked on unsafe methods whenever the session cookie is sent; a request without the cookie
+    (an integration with a wrong token, say) is simply unauthenticated and gets 401, not a CSRF 403.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request, key):
+        if key is None:
+            return None
         user = getattr(request, "user", None)
         return user if user is not None and user.is_authenticated else None
 
 
-api = NinjaAPI(
+class LocalSwagger(Swagger):
+    """Swagger UI from django-ninja's bundled files, never from a CDN (government intranets).
+
+    Ninja itself falls back to a CDN page unless "ninja" is in INSTALLED_APPS; this always renders the
+    bundled page. Its /static/ninja/ files are found once "ninja" is in INSTALLED_APPS.
+    """
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api, "add_csrf": True}
+        if "ninja" in settings.INSTALLED_APPS:
+            return render(request, "ninja/swagger.html", context)
+        # The favicons include needs the app's template directory; the page works without them.
+        source = NINJA_SWAGGER_TEMPLATE.read_text().replace('{% include "ninja/favicons.html" %}', "")
+        return HttpResponse(Template(source).render(RequestContext(request, context)))
+
+
+class SanlianAPI(NinjaAPI):
+    def _get_urls(self):
+        # Ninja authenticates its views itself: Django's LoginRequiredMiddleware must not redirect them.
+        # Ninja builds new view callables on every `api.urls`, so they are marked as they are built.
+        urls = super()._get_urls()
+        for pattern in urls:
+            callback = getattr(pattern, "callback", None)
+            if callback is not None:
+                login_not_required(callback)
+        return urls
+
+    def get_openapi_operation_id(self, operation):
+        # Short, stable ids ("enterprise_list") instead of ninja's module-qualified ones.
+        return operation.view_func.__name__
+
+
+api = SanlianAPI(
     title="Sanlian API",
     version="1.0.0",
-    description="三链产业集群公共服务平台接口。Scoped to the caller by the same permission layer as the pages.",
+    description=(
+        "三链产业集群公共服务平台接口。每个调用方只能看到其权限范围内的数据(与页面相同的权限层)。\n\n"
+        "The Sanlian platform API. Scoped to the caller by the same permission layer as the pages. "
+        "Authenticate with `Authorization: Bearer <key>` (`sanlian create_api_token <username>`) or the "
+        'browser session. Money is a decimal string of yuan, e.g. "5400000000.00"; reference codes '
+        "(towns, parks, clusters, chain nodes) are the stable identifiers."
+    ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    docs=LocalSwagger(),
 )
 
+api.add_router("", core_router)
+api.add_router("", enterprises_router)
+api.add_router("", dashboard_router)
 
-@api.exception_handler(PermissionDenied)
-def permission_denied(request, exc):
-    return api.create_response(request, {"detail": "permission denied", "code": "forbidden"}, status=403)
+
+# ---------------------------------------------------------------- errors
+
+REQUEST_SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
+
+
+def _message(error: dict) -> str:
+    """Pydantic's message, in the platform's language for the usual cases."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "value_error":  # our own validators (money) carry a localised message
+        return str(ctx.get("error") or error["msg"]).removeprefix("Value error, ")
+    messages = {
+        "missing": _("该项为必填项"),
+        "int_parsing": _("请输入整数"),
+        "int_type": _("请输入整数"),
+        "int_from_float": _("请输入整数"),
+        "bool_parsing": _("请输入 true 或 false"),
+        "bool_type": _("请输入 true 或 false"),
+        "string_type": _("请输入文本"),
+        "list_type": _("请输入列表"),
+        "date_parsing": _("请输入有效日期(YYYY-MM-DD)"),
+        "date_from_datetime_parsing": _("请输入有效日期(YYYY-MM-DD)"),
+        "date_type": _("请输入有效日期(YYYY-MM-DD)"),
+        "literal_error": _("可选值:%(expected)s") % {"expected": ctx.get("expected", "")},
+        "greater_than_equal": _("不能小于 %(ge)s") % {"ge": ctx.get("ge", "")},
+        "less_than_equal": _("不能大于 %(le)s") % {"le": ctx.get("le", "")},
+        "json_invalid": _("请求体不是有效的 JSON"),
+    }
+    return str(messages.get(kind, error["msg"]))
+
+
+def _field(loc, param_names: set[str]) -> str:
+    parts = [str(part) for part in loc if not isinstance(part, int)]
+    if parts and parts[0] in REQUEST_SOURCES:
+        parts = parts[1:]
+    # A body schema's fields are reported under the view's parameter name ("payload"): drop it.
+    if len(parts) > 1 and parts[0] in param_names:
+        parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
+def invalid_input(request, errors: dict) -> HttpResponse:
+    return api.create_response(request, {"detail": _("提交的数据有误"), "errors": errors}, status=422)
 
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)
+    return invalid_input(request, errors)
 
 
-# Django's LoginRequiredMiddleware must not redirect API calls: ninja authenticates them itself.
-for pattern in api.urls[0]:
-    callback = getattr(pattern, "callback", None)
-    if callback is not None:
-        login_not_required(callback)
+@api.exception_handler(RequestValidationError)
+def request_validation_error(request, exc):
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        errors.setdefault(_field(error.get("loc", ()), {"payload", "filters", "query"}), []).append(_message(error))
+    return invalid_input(request, errors)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": _("无权执行该操作"), "code": "forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("未找到"), "code": "not_found"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    response = api.create_response(
+        request, {"detail": _("未登录或接口令牌无效"), "code": "unauthenticated"}, status=401
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="sanlian"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    # Raised by ninja itself: a body that is not JSON (400), a failed CSRF check of a session request (403).
+    if exc.status_code == 400:
+        detail, code = _("请求体不是有效的 JSON"), "bad_request"
+    elif "CSRF" in str(exc):
+        detail, code = _("CSRF 校验失败,请刷新页面后重试"), "csrf_failed"
+    else:
+        detail, code = str(exc), f"http_{exc.status_code}"
+    return api.create_response(request, {"detail": detail, "code": code}, status=exc.status_code)

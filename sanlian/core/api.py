@@ -1,14 +1,17 @@
 """Pieces of /api/v1 shared by every app: money in JSON, scoped fetches, and `GET /me`."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from .fields import to_yuan
@@ -71,6 +74,43 @@ class InvalidInputOut(Schema):
 
 # The error answers every endpoint may give, documented so clients (and the schema tests) know them.
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut}
+
+
+# Bounds of integers that reach the database: beyond them SQLite and PostgreSQL overflow (a 500, not a 422).
+MAX_ID = 2**63 - 1
+MAX_PAGE = 1_000_000
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Year = Annotated[int, Field(ge=1900, le=2100)]
+
+
+class Pagination(PageNumberPagination):
+    """Page-number pagination with the platform's page size; larger page sizes are capped, not refused."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, description="每页条数,超过上限时按上限返回 / capped")
+
+    def _get_page_size(self, requested_page_size: int | None) -> int:
+        # Read per request, so the settings (and tests overriding them) always apply.
+        size = requested_page_size or settings.SANLIAN_API_PAGE_SIZE
+        return min(size, getattr(settings, "SANLIAN_API_MAX_PAGE_SIZE", 200))
+
+
+def _iso_date(value):
+    # Lax pydantic would read "0" as 1970-01-01; a query date must be written as YYYY-MM-DD.
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad_date()
+    except ValueError:
+        return _bad_date()
+
+
+def _bad_date():
+    raise ValueError(_("请输入有效日期(YYYY-MM-DD)"))
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 def get_scoped(user, action: str, queryset: QuerySet, **lookup) -> Model:

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 
+from sanlian.core.permissions import require
 from sanlian.enterprises.models import AnnualReport, Certification, Cluster, Enterprise, Region
-from sanlian.enterprises.selectors import KEY_ENTERPRISE_TYPE
+from sanlian.enterprises.selectors import KEY_ENTERPRISE_TYPE, latest_report_year, towns_for
 
 FIRST_YEAR = 2019
 TOP_N = 10
@@ -238,3 +241,42 @@ def stats(town: Region, year: int) -> dict:
     figures = cockpit(town, year)
     figures["clusters"] = {row["name"]: row["enterprises"] for row in figures["by_cluster"]}
     return figures
+
+
+def available_years() -> list[int]:
+    """Years the cockpit offers: FIRST_YEAR up to the newest year with an approved report (the default)."""
+    return list(range(FIRST_YEAR, max(latest_report_year(), FIRST_YEAR) + 1))
+
+
+def cockpit_towns(*, user) -> list[Region]:
+    """Towns and streets the user may open in the cockpit, in region order, each with `biomedical` (a count)."""
+    biomedical = Count("enterprises", filter=Q(enterprises__is_biomedical=True))
+    return list(towns_for(user=user).select_related("parent").annotate(biomedical=biomedical))
+
+
+def cockpit_town(*, user, code: str = "", towns: list[Region] | None = None) -> Region:
+    """The town a user asks for: unknown → 404, out of scope → 403 (through the permission layer).
+
+    Without a code: the user's own town, else the town in scope with most biomedical enterprises.
+    """
+    if code:
+        towns_only = Region.objects.select_related("parent").filter(level__in=(Region.Level.TOWN, Region.Level.STREET))
+        town = get_object_or_404(towns_only, code=code)
+        require(user, "cockpit.view", town)
+        return town
+    towns = cockpit_towns(user=user) if towns is None else towns
+    own = next((t for t in towns if t.pk == user.region_id), None)
+    if own is not None:
+        return own
+    if not towns:
+        raise PermissionDenied("cockpit.view")
+    return max(towns, key=lambda t: t.biomedical)  # the first of equals: region order
+
+
+def town_lookup(value: str) -> Region | None:
+    """A town or street by its code or its Chinese name (for the command line), or None."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    towns = Region.objects.filter(level__in=(Region.Level.TOWN, Region.Level.STREET))
+    return towns.filter(code=value).first() or towns.filter(name=value).first()

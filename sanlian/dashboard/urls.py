@@ -5,4 +5,5 @@ from . import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.cockpit, name="cockpit"),
+    path("export/", views.export, name="export"),
 ]

@@ -1,5 +1,277 @@
+"""The cockpit (产业驾驶舱) and its .xlsx exports: parse the query, ask the permission layer, call the selectors."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from sanlian.core.permissions import require
+
+from . import exports, selectors
+from .forms import CockpitForm, ExportForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+YI = Decimal(100_000_000)
+WAN = Decimal(10_000)
+CENT = Decimal("0.01")
+# The charts of the page, in reading order; each is also a figure of `exports.FIGURES`.
+CHARTS = (
+    "revenue_by_year",
+    "enterprises_by_year",
+    "by_cluster",
+    "by_park",
+    "key_enterprises_by_year",
+    "gene_related",
+    "top_enterprises",
+)
+WIDE_CHARTS = {"revenue_by_year"}
 
 
+def yuan_cn(amount) -> str:
+    """Money the Chinese way: 54.00亿元, 1,200.00万元, 800.00元."""
+    if amount is None:
+        return "—"
+    amount = Decimal(amount)
+    for unit, label in ((YI, _("亿元")), (WAN, _("万元"))):
+        if abs(amount) >= unit:
+            return f"{(amount / unit).quantize(CENT, rounding=ROUND_HALF_UP):,}{label}"
+    return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,}{_('元')}"
+
+
+def percent(ratio, digits: int = 1, signed: bool = False) -> str:
+    if ratio is None:
+        return "—"
+    value = Decimal(str(ratio)) * 100
+    text = f"{value:.{digits}f}%"
+    return f"+{text}" if signed and value > 0 else text
+
+
+def _cell(value, kind: str) -> dict:
+    if value is None:
+        return {"text": "—", "num": kind != "text"}
+    if kind == "money":
+        text = f"{value:,.2f}"
+    elif kind == "ratio":
+        text = percent(value, digits=2)
+    elif kind == "int":
+        text = f"{value:,}"
+    else:
+        text = str(value)
+    return {"text": text, "num": kind != "text"}
+
+
+@dataclass
+class Selection:
+    form: CockpitForm
+    towns: list
+    town: object
+    year: int
+    years: list[int]
+
+    def query(self, **extra) -> str:
+        return urlencode({"town": self.town.code, "year": self.year, **extra})
+
+
+def _select(request, form_class) -> Selection:
+    """Who may look (403 for all but officers), at which town (404 unknown, 403 out of scope) and year."""
+    user = request.user
+    require(user, "cockpit.view")
+    years = selectors.available_years()
+    form = form_class(request.GET, years=years)
+    valid = form.is_valid()
+    towns = selectors.cockpit_towns(user=user)
+    data = form.cleaned_data if valid else {}
+    town = selectors.cockpit_town(user=user, code=data.get("town") or "", towns=towns)
+    return Selection(form=form, towns=towns, town=town, year=data.get("year") or years[-1], years=years)
+
+
+def _summaries(figures: dict) -> dict[str, str]:
+    """One sentence per chart: the chart's accessible name (role="img")."""
+    year, first = figures["year"], selectors.FIRST_YEAR
+    revenue = next(row for row in figures["revenue_by_year"] if row["year"] == year)
+    count = next(row for row in figures["enterprises_by_year"] if row["year"] == year)
+    key = next(row for row in figures["key_enterprises_by_year"] if row["year"] == year)
+    top = figures["top_enterprises"]
+
+    def listing(rows):
+        return _("、").join(
+            _("%(name)s %(n)s家(%(revenue)s)")
+            % {"name": r["name"], "n": r["enterprises"], "revenue": yuan_cn(r["revenue_yuan"])}
+            for r in rows
+        )
+
+    return {
+        "revenue_by_year": _(
+            "%(first)s–%(year)s年生物医药企业营业收入柱状图:%(year)s年为%(revenue)s,同比增长%(growth)s。"
+        )
+        % {
+            "first": first,
+            "year": year,
+            "revenue": yuan_cn(revenue["revenue_yuan"]),
+            "growth": percent(revenue["growth"]),
+        },
+        "enterprises_by_year": _("%(first)s–%(year)s年生物医药企业数柱状图:%(year)s年末为%(n)s家。")
+        % {"first": first, "year": year, "n": count["enterprises"]},
+        "by_cluster": _("%(year)s年各产业集群的企业数与营业收入:%(list)s。")
+        % {"year": year, "list": listing(figures["by_cluster"])},
+        "by_park": _("%(year)s年各园区的企业数与营业收入:%(list)s。")
+        % {"year": year, "list": listing(figures["by_park"])},
+        "key_enterprises_by_year": _(
+            "%(first)s–%(year)s年春申重点企业堆叠柱状图:%(year)s年共%(total)s家,其中生物医药%(bio)s家。"
+        )
+        % {"first": first, "year": year, "total": key["total"], "bio": key["biomedical"]},
+        "gene_related": _("基因相关企业饼图:%(n)s家,占生物医药企业的%(share)s。")
+        % {"n": figures["gene_related"], "share": percent(figures["gene_related_share"])},
+        "top_enterprises": (
+            _("%(year)s年营业收入前%(n)s位企业条形图,第一位是%(name)s(%(revenue)s)。")
+            % {"year": year, "n": len(top), "name": top[0]["name"], "revenue": yuan_cn(top[0]["revenue_yuan"])}
+            if top
+            else _("%(year)s年暂无已审核的营业收入数据。") % {"year": year}
+        ),
+    }
+
+
+def _cards(figures: dict, selection: Selection) -> list[dict]:
+    summaries = _summaries(figures)
+    export_url = reverse("dashboard:export")
+    cards = []
+    for key in CHARTS:
+        figure, rows = exports.figure_table(figures, key)
+        table = [[_cell(value, kind) for value, kind in row] for row in rows]
+        if key == "top_enterprises":
+            name_col = [c.key for c in figure.columns].index("name")
+            for cells, row in zip(table, figures["top_enterprises"], strict=True):
+                cells[name_col]["url"] = reverse("enterprises:detail", args=[row["enterprise_id"]])
+        cards.append(
+            {
+                "key": key,
+                "wide": key in WIDE_CHARTS,
+                "title": figure.title,
+                "summary": summaries[key],
+                "headers": [{"text": c.header, "num": c.numeric} for c in figure.columns],
+                "rows": table,
+                "export_url": f"{export_url}?{selection.query(figure=key)}",
+            }
+        )
+    return cards
+
+
+def _tiles(figures: dict) -> list[dict]:
+    year = figures["year"]
+    revenue = next(row for row in figures["revenue_by_year"] if row["year"] == year)
+    key = next(row for row in figures["key_enterprises_by_year"] if row["year"] == year)
+    return [
+        {
+            "label": _("生物医药企业"),
+            "value": f"{figures['biomedical_enterprises']:,}",
+            "unit": _("家"),
+            "note": _("截至%(year)s年底") % {"year": year},
+        },
+        {
+            "label": _("%(year)s年营业收入") % {"year": year},
+            "value": yuan_cn(figures["biomedical_revenue_yuan"]),
+            "note": _("已审核年报 %(n)s 份") % {"n": figures["revenue_reports"]},
+        },
+        {
+            "label": _("营业收入同比增长"),
+            "value": percent(revenue["growth"], signed=True),
+            "note": _("较%(year)s年") % {"year": year - 1},
+        },
+        {
+            "label": _("占%(district)s生物医药企业") % {"district": figures["district"] or _("全区")},
+            "value": percent(figures["district_share"]),
+            "note": _("全区 %(n)s 家") % {"n": figures["district_biomedical_enterprises"]},
+        },
+        {
+            "label": _("基因相关企业占比"),
+            "value": percent(figures["gene_related_share"]),
+            "note": _("%(n)s 家") % {"n": figures["gene_related"]},
+        },
+        {
+            "label": _("%(year)s年春申重点企业") % {"year": year},
+            "value": f"{figures['key_enterprises']:,}",
+            "unit": _("家"),
+            "note": _("其中生物医药 %(n)s 家(%(share)s)")
+            % {"n": figures["key_enterprises_biomedical"], "share": percent(key["biomedical_share"])},
+        },
+    ]
+
+
+def _chart_data(figures: dict) -> dict:
+    """What static/js/cockpit.js draws; money travels as exact decimal strings, labels already translated."""
+    top = [
+        {**row, "url": reverse("enterprises:detail", args=[row["enterprise_id"]])} for row in figures["top_enterprises"]
+    ]
+    gene = [
+        {"name": row["category"], "value": row["enterprises"]} for row in exports.FIGURES["gene_related"].rows(figures)
+    ]
+    return {
+        "labels": {
+            "revenue": _("营业收入"),
+            "growth": _("同比增长"),
+            "enterprises": _("企业数"),
+            "count_unit": _("家"),
+            "yi": _("亿元"),
+            "wan": _("万元"),
+            "yuan": _("元"),
+            "biomedical": _("生物医药"),
+            "other": _("其他行业"),
+        },
+        "figures": {
+            "revenue_by_year": figures["revenue_by_year"],
+            "enterprises_by_year": figures["enterprises_by_year"],
+            "by_cluster": figures["by_cluster"],
+            "by_park": figures["by_park"],
+            "key_enterprises_by_year": figures["key_enterprises_by_year"],
+            "gene_related": gene,
+            "top_enterprises": top,
+        },
+    }
+
+
+@require_GET
 def cockpit(request):
-    return render(request, "dashboard/cockpit.html", {})
+    selection = _select(request, CockpitForm)
+    context = {
+        "form": selection.form,
+        "towns": selection.towns,
+        "town": selection.town,
+        "year": selection.year,
+        "years": list(reversed(selection.years)),
+    }
+    if not selection.form.is_valid():
+        return render(request, "dashboard/cockpit.html", context, status=400)
+    figures = selectors.cockpit(selection.town, selection.year)
+    context.update(
+        {
+            "figures": figures,
+            "tiles": _tiles(figures),
+            "cards": _cards(figures, selection),
+            "data": _chart_data(figures),
+            "export_all_url": f"{reverse('dashboard:export')}?{selection.query()}",
+        }
+    )
+    return render(request, "dashboard/cockpit.html", context)
+
+
+@require_GET
+def export(request):
+    """Every figure (or `?figure=<key>`) as one .xlsx workbook, under the same permission check as the page."""
+    selection = _select(request, ExportForm)
+    form = selection.form
+    if not form.is_valid():
+        lines = [f"{form.fields[field].label}: {' '.join(errors)}" for field, errors in form.errors.items()]
+        return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
+    figure = form.cleaned_data.get("figure") or ""
+    figures = selectors.cockpit(selection.town, selection.year)
+    content = exports.workbook_bytes(figures, [figure] if figure else None)
+    filename = f"cockpit-{selection.town.code}-{selection.year}{'-' + figure if figure else ''}.xlsx"
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

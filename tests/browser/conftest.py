@@ -1,0 +1,65 @@
+"""Playwright (sync API) driving Debian's Chromium; never a downloaded browser."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls here.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser(transactional_db):
+    """One Chromium per test, started after the test database is ready.
+
+    Playwright's sync API runs the test in a greenlet with its own contextvars context, and Django's
+    `connections` are context-local: while Playwright runs, the test sees a fresh connection object (same
+    in-memory database) that lacks the test-database state (e.g. the serialized rollback data). Setting the
+    database up first and stopping Playwright before teardown keeps Django's own set-up and flush on the
+    original connection.
+    """
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), "install Debian's chromium (make browser)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _is_problem(message) -> bool:
+    # The browser asks for /favicon.ico on its own; base.html declares no icon (reported, not ours to fix).
+    return message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico")
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors, page errors, CSP violations and failed requests."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda msg: _is_problem(msg) and page.problems.append(f"console: {msg.text} {msg.location}"))
+    page.on("pageerror", lambda exc: page.problems.append(f"pageerror: {exc}"))
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and page.problems.append(f"{response.status} {response.url}"),
+    )
+    # Init scripts are injected by the browser itself, so they run despite the page's CSP.
+    page.add_init_script(
+        "window.__csp = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    yield page
+    context.close()
