@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from sanlian.core.permissions import require
 from sanlian.enterprises.models import AnnualReport, Certification, Cluster, Enterprise, Region
@@ -137,7 +138,7 @@ def by_cluster(town: Region, year: int) -> list[dict]:
         rows.append(
             {
                 "code": "",
-                "name": "未归类",
+                "name": gettext("未归类"),
                 "enterprises": counts[None],
                 "revenue_yuan": revenue.get(None) or Decimal("0.00"),
             }
@@ -161,7 +162,7 @@ def by_park(town: Region, year: int) -> list[dict]:
     names = parks + ([None] if None in counts else [])
     return [
         {
-            "name": name or "园区外",
+            "name": name or gettext("园区外"),
             "enterprises": counts.get(name, 0),
             "revenue_yuan": revenue.get(name) or Decimal("0.00"),
         }
@@ -237,7 +238,7 @@ def cockpit(town: Region, year: int) -> dict:
 
 
 def stats(town: Region, year: int) -> dict:
-    """The figures of `sanlian stats`: the cockpit with clusters as name → count, money as yuan strings."""
+    """The figures of `sanlian stats`: the cockpit plus `clusters` as cluster name → count (money stays Decimal)."""
     figures = cockpit(town, year)
     figures["clusters"] = {row["name"]: row["enterprises"] for row in figures["by_cluster"]}
     return figures
