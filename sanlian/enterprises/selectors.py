@@ -19,6 +19,7 @@ from .models import (
     CertificationType,
     ChainNode,
     Cluster,
+    Contact,
     Enterprise,
     Park,
     Region,
@@ -159,8 +160,46 @@ def enterprise_profile(*, user, pk: int) -> Enterprise:
     return enterprise
 
 
-def enterprise_history(*, enterprise: Enterprise, limit: int = 100) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(enterprise_id=enterprise.pk).select_related("actor")[:limit]
+ACTION_LABELS = {
+    "enterprise.create": gettext_lazy("登记企业"),
+    "enterprise.update": gettext_lazy("修改档案"),
+    "contact.create": gettext_lazy("添加联系人"),
+    "contact.update": gettext_lazy("修改联系人"),
+    "contact.reveal": gettext_lazy("查看联系人完整信息"),
+    "certification.add": gettext_lazy("添加资质"),
+    "report.create": gettext_lazy("填报年报"),
+    "report.update": gettext_lazy("修改年报"),
+    "report.submit": gettext_lazy("提交年报"),
+    "report.approve": gettext_lazy("年报审核通过"),
+    "report.return": gettext_lazy("年报退回"),
+}
+
+
+def _readable(field, value):
+    if value is None or value == "":
+        return "∅"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, list):
+        return "、".join(map(str, value)) or "∅"
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    return str(choices.get(value, value))
+
+
+def enterprise_history(*, enterprise: Enterprise, limit: int = 100) -> list[dict]:
+    """The profile's timeline: who, when, what, with field labels and readable old → new values."""
+    models = {m._meta.label_lower: m for m in (Enterprise, AnnualReport, Certification, Contact)}
+    rows = []
+    for event in AuditEvent.objects.filter(enterprise_id=enterprise.pk).select_related("actor")[:limit]:
+        model = models.get(event.target_type)
+        fields = {f.name: f for f in model._meta.get_fields()} if model else {}
+        changes = []
+        for name, (old, new) in event.changes.items():
+            field = fields.get(name)
+            label = getattr(field, "verbose_name", name)
+            changes.append({"field": str(label), "old": _readable(field, old), "new": _readable(field, new)})
+        rows.append({"event": event, "action": ACTION_LABELS.get(event.action, event.action), "changes": changes})
+    return rows
 
 
 def reports_for_review(*, user) -> QuerySet[AnnualReport]:
