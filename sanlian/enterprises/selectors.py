@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -203,10 +203,15 @@ def enterprise_history(*, enterprise: Enterprise, limit: int = 100) -> list[dict
 
 
 def reports_for_review(*, user) -> QuerySet[AnnualReport]:
+    """Submitted reports in scope, oldest first, with last year's approved revenue for comparison."""
     require(user, "report.review")
+    last_year = AnnualReport.objects.filter(
+        enterprise=OuterRef("enterprise"), year=OuterRef("year") - 1, status=AnnualReport.Status.APPROVED
+    ).values("revenue")[:1]
     return (
         scope_queryset(user, AnnualReport.objects.filter(status=AnnualReport.Status.SUBMITTED))
         .select_related("enterprise", "enterprise__town")
+        .annotate(previous_revenue=Subquery(last_year, output_field=AnnualReport._meta.get_field("revenue")))
         .order_by("submitted_at", "id")
     )
 
