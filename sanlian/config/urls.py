@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from sanlian.core import views as core_views
 
@@ -19,7 +21,8 @@ urlpatterns = [
     path("inbox/read/", core_views.inbox_mark_read, name="inbox-read"),
     path("healthz", core_views.healthz, name="healthz"),
     path("care-mode/", core_views.care_mode, name="care-mode"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Visitors choose their language before logging in too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("enterprises/", include("sanlian.enterprises.urls")),
     path("cockpit/", include("sanlian.dashboard.urls")),
     path("api/v1/", api.urls),

@@ -66,7 +66,7 @@ def chain_nodes_lookup(codes) -> list[ChainNode]:
     nodes = list(ChainNode.objects.filter(code__in=codes))
     missing = sorted(set(codes) - {n.code for n in nodes})
     if missing:
-        raise ValidationError({"chain_nodes": _("未知的产业链环节:%(codes)s") % {"codes": "、".join(missing)}})
+        raise ValidationError({"chain_nodes": _("未知的产业链环节:%(codes)s") % {"codes": _("、").join(missing)}})
     return nodes
 
 

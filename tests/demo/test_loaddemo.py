@@ -100,7 +100,7 @@ def test_every_role_has_an_account_with_the_demo_password(demo):
 def test_the_showcase_enterprise_has_a_history_and_the_inboxes_have_messages(demo):
     ent_admin = User.objects.get(username="ent_admin")
     officer = User.objects.get(username="pj_officer")
-    actions = [e.action for e in enterprise_history(enterprise=ent_admin.enterprise)]
+    actions = [row["event"].action for row in enterprise_history(enterprise=ent_admin.enterprise)]
     assert {"enterprise.create", "enterprise.update", "report.return", "report.approve", "report.submit"} <= set(
         actions
     )
