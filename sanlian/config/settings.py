@@ -140,6 +140,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
 EMAIL_BACKEND = os.environ.get("SANLIAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Links in emails and SMS are absolute: the platform's public address.
+SANLIAN_BASE_URL = os.environ.get("SANLIAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("SANLIAN_FROM_EMAIL", "noreply@sanlian.local")
 # Pluggable SMS gateway: a dotted path to a class with send(phone, text).
 SANLIAN_SMS_GATEWAY = os.environ.get("SANLIAN_SMS_GATEWAY", "sanlian.core.sms.LogGateway")

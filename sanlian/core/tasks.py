@@ -21,7 +21,8 @@ def deliver_notifications(*, notification_ids: list[int]) -> int:
     for note in Notification.objects.select_related("recipient").filter(pk__in=notification_ids):
         user = note.recipient
         if "email" in note.channels and note.emailed_at is None and user.email:
-            send_mail(note.title, f"{note.body}\n\n{note.url}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
+            link = f"{settings.SANLIAN_BASE_URL}{note.url}" if note.url.startswith("/") else note.url
+            send_mail(note.title, f"{note.body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
             Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
             sent += 1
         if "sms" in note.channels and note.sms_sent_at is None and user.phone:

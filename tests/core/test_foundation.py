@@ -63,11 +63,16 @@ class TestNotifications:
         LogGateway.sent.clear()
         with django_capture_on_commit_callbacks(execute=True):
             (note,) = services.notification_send(
-                recipients=[pujiang_officer], title="测试通知", body="正文", channels=("inbox", "email", "sms")
+                recipients=[pujiang_officer],
+                title="测试通知",
+                body="正文",
+                url="/inbox/",
+                channels=("inbox", "email", "sms"),
             )
         note.refresh_from_db()
         assert note.emailed_at and note.sms_sent_at and mail.outbox[0].subject == "测试通知"
         assert LogGateway.sent == [("13900001111", "测试通知")]
+        assert mail.outbox[0].body.endswith(f"{settings.SANLIAN_BASE_URL}/inbox/")
         assert deliver_notifications.call_local(notification_ids=[note.pk]) == 0  # safe to run twice
         assert len(mail.outbox) == 1
 
