@@ -1,8 +1,17 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rolled-back tests may reuse audit ids, so no cached summary may outlive its test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

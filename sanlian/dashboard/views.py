@@ -246,7 +246,7 @@ def cockpit(request):
     }
     if not selection.form.is_valid():
         return render(request, "dashboard/cockpit.html", context, status=400)
-    figures = selectors.cockpit(selection.town, selection.year)
+    figures = selectors.cockpit_summary(selection.town, selection.year)
     context.update(
         {
             "figures": figures,
@@ -268,7 +268,7 @@ def export(request):
         lines = [f"{form.fields[field].label}: {' '.join(errors)}" for field, errors in form.errors.items()]
         return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
     figure = form.cleaned_data.get("figure") or ""
-    figures = selectors.cockpit(selection.town, selection.year)
+    figures = selectors.cockpit_summary(selection.town, selection.year)
     content = exports.workbook_bytes(figures, [figure] if figure else None)
     filename = f"cockpit-{selection.town.code}-{selection.year}{'-' + figure if figure else ''}.xlsx"
     response = HttpResponse(content, content_type=XLSX)
