@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AnnualReport, CertificationType, ChainNode, Cluster, Enterprise, Park, Region
 from .selectors import REVENUE_BANDS
+from .services import ENTERPRISE_FIELDS
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -80,25 +81,8 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "name_en",
-            "uscc",
-            "uscc_override_reason",
-            "industry_code",
-            "is_biomedical",
-            "cluster",
-            "is_gene_related",
-            "chain_nodes",
-            "town",
-            "park",
-            "founded_date",
-            "registered_capital",
-            "legal_representative",
-            "address",
-            "business_scope",
-            "description",
-        ]
+        # The service's editable fields, with the identifier first and the chain nodes last.
+        fields = ["uscc", "uscc_override_reason", *(f for f in ENTERPRISE_FIELDS if f != "is_demo"), "chain_nodes"]
         widgets = {
             "founded_date": forms.DateInput(attrs={"type": "date"}),
             "business_scope": forms.Textarea(attrs={"rows": 3}),

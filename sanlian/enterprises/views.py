@@ -146,7 +146,7 @@ def create(request):
         else:
             messages.success(request, _("企业已登记"))
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return _render_form(request, "enterprises/enterprise_form.html", form, title=_("登记企业"))
+    return _render_form(request, "enterprises/form.html", form, title=_("登记企业"))
 
 
 def edit(request, pk):
@@ -171,9 +171,7 @@ def edit(request, pk):
         else:
             messages.success(request, _("已保存 %(n)s 项变更") % {"n": len(changes)} if changes else _("没有变更"))
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return _render_form(
-        request, "enterprises/enterprise_form.html", form, enterprise=enterprise, title=_("编辑企业档案")
-    )
+    return _render_form(request, "enterprises/form.html", form, enterprise=enterprise, title=_("编辑企业档案"))
 
 
 def report_edit(request, pk, year=None):
@@ -234,34 +232,44 @@ def contact_reveal(request, contact_id):
     return render(request, "enterprises/_contact_revealed.html", {"contact": contact, **values})
 
 
-def contact_add(request, pk):
+def _add_to_profile(request, pk, *, action: str, form_class, save, done: str, title: str):
+    """A small form on a profile (contact, certification): permission, form, service, back to the profile."""
     enterprise = _profile_or_404(request, pk)
-    require(request.user, "contact.edit", enterprise)
-    form = ContactForm(request.POST or None)
+    require(request.user, action, enterprise)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_save(actor=request.user, enterprise=enterprise, data=form.cleaned_data)
+            save(actor=request.user, enterprise=enterprise, data=form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("联系人已保存"))
+            messages.success(request, done)
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return _render_form(request, "enterprises/simple_form.html", form, enterprise=enterprise, title=_("添加联系人"))
+    return _render_form(request, "enterprises/form.html", form, enterprise=enterprise, title=title)
+
+
+def contact_add(request, pk):
+    return _add_to_profile(
+        request,
+        pk,
+        action="contact.edit",
+        form_class=ContactForm,
+        save=services.contact_save,
+        done=_("联系人已保存"),
+        title=_("添加联系人"),
+    )
 
 
 def certification_add(request, pk):
-    enterprise = _profile_or_404(request, pk)
-    require(request.user, "certification.edit", enterprise)
-    form = CertificationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certification_add(actor=request.user, enterprise=enterprise, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("资质已添加"))
-            return redirect("enterprises:detail", pk=enterprise.pk)
-    return _render_form(request, "enterprises/simple_form.html", form, enterprise=enterprise, title=_("添加资质"))
+    return _add_to_profile(
+        request,
+        pk,
+        action="certification.edit",
+        form_class=CertificationForm,
+        save=services.certification_add,
+        done=_("资质已添加"),
+        title=_("添加资质"),
+    )
 
 
 def chain_nodes(request):
@@ -285,5 +293,5 @@ def chain_node_edit(request, code):
         messages.success(request, _("产业链环节已更新"))
         return redirect("enterprises:chain-nodes")
     return _render_form(
-        request, "enterprises/simple_form.html", form, title=_("编辑产业链环节 %(code)s") % {"code": node.code}
+        request, "enterprises/form.html", form, title=_("编辑产业链环节 %(code)s") % {"code": node.code}
     )
