@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, override
 
 from sanlian.core.permissions import require
 from sanlian.core.selectors import registry_version
@@ -66,7 +67,7 @@ def headline(town: Region, year: int) -> dict:
         "biomedical_enterprises": town_total,
         "biomedical_revenue_yuan": revenue["total"] or Decimal("0.00"),
         "revenue_reports": revenue["reports"],
-        "district": district.name if district else "",
+        "district": str(district) if district else "",
         "district_biomedical_enterprises": district_total,
         "district_share": round(town_total / district_total, 4) if district_total else None,
         "gene_related": counts["gene_related"],
@@ -131,7 +132,7 @@ def by_cluster(town: Region, year: int) -> list[dict]:
     rows = [
         {
             "code": c.code,
-            "name": c.name,
+            "name": str(c),
             "enterprises": counts.get(c.pk, 0),
             "revenue_yuan": revenue.get(c.pk) or Decimal("0.00"),
         }
@@ -150,26 +151,22 @@ def by_cluster(town: Region, year: int) -> list[dict]:
 
 
 def by_park(town: Region, year: int) -> list[dict]:
-    counts = {
-        row["park__name"]: row["n"]
-        for row in biomedical_enterprises(town, year).values("park__name").annotate(n=Count("id"))
-    }
-    revenue = {
-        row["enterprise__park__name"]: row["total"]
-        for row in _biomedical_reports(town)
+    counts = dict(
+        biomedical_enterprises(town, year).values_list("park").annotate(n=Count("id")).values_list("park", "n")
+    )
+    revenue = dict(
+        _biomedical_reports(town)
         .filter(year=year)
-        .values("enterprise__park__name")
+        .values_list("enterprise__park")
         .annotate(total=Sum("revenue"))
-    }
-    parks = [p.name for p in town.parks.all()]
-    names = parks + ([None] if None in counts else [])
+        .values_list("enterprise__park", "total")
+    )
+    places = [(park.pk, str(park)) for park in town.parks.all()]
+    if counts.get(None):
+        places.append((None, gettext("园区外")))
     return [
-        {
-            "name": name or gettext("园区外"),
-            "enterprises": counts.get(name, 0),
-            "revenue_yuan": revenue.get(name) or Decimal("0.00"),
-        }
-        for name in names
+        {"name": name, "enterprises": counts.get(pk, 0), "revenue_yuan": revenue.get(pk) or Decimal("0.00")}
+        for pk, name in places
     ]
 
 
@@ -212,7 +209,7 @@ def top_enterprises(town: Region, year: int, limit: int = TOP_N) -> list[dict]:
         {
             "enterprise_id": r.enterprise_id,
             "name": r.enterprise.name,
-            "cluster": r.enterprise.cluster.name if r.enterprise.cluster else "",
+            "cluster": str(r.enterprise.cluster) if r.enterprise.cluster else "",
             "revenue_yuan": r.revenue,
             "employees": r.employees,
         }
@@ -226,7 +223,7 @@ def cockpit(town: Region, year: int) -> dict:
     key = key_enterprises(town, scope.years)
     this_year_key = next((row for row in key if row["year"] == year), None) or {"total": 0, "biomedical": 0}
     return {
-        "town": town.name,
+        "town": str(town),
         "year": year,
         **headline(town, year),
         "key_enterprises": this_year_key["total"],
@@ -257,7 +254,9 @@ def cockpit_summary(town: Region, year: int) -> dict:
 
 def stats(town: Region, year: int) -> dict:
     """The figures of `sanlian stats`: the cockpit plus `clusters` as cluster name → count (money stays Decimal)."""
-    figures = cockpit(town, year)
+    # The official figures keep the names of the default language, whatever the caller's.
+    with override(settings.LANGUAGE_CODE):
+        figures = cockpit(town, year)
     figures["clusters"] = {row["name"]: row["enterprises"] for row in figures["by_cluster"]}
     return figures
 

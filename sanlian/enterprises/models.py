@@ -2,11 +2,18 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
 from sanlian.core.fields import MoneyField
 from sanlian.core.permissions import ScopePaths
+
+
+def localized_name(obj) -> str:
+    """Reference names follow the UI language: the English name when English is active and one exists."""
+    english = (get_language() or "").startswith("en")
+    return obj.name_en if english and obj.name_en else obj.name
 
 
 class Region(models.Model):
@@ -33,7 +40,7 @@ class Region(models.Model):
         ordering = ["path"]
 
     def __str__(self):
-        return self.name
+        return localized_name(self)
 
     @property
     def is_town_level(self) -> bool:
@@ -55,7 +62,7 @@ class Park(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return self.name
+        return localized_name(self)
 
 
 class Cluster(models.Model):
@@ -70,7 +77,7 @@ class Cluster(models.Model):
         ordering = ["sort", "code"]
 
     def __str__(self):
-        return self.name
+        return localized_name(self)
 
 
 class ChainNode(models.Model):
@@ -100,7 +107,7 @@ class ChainNode(models.Model):
         ordering = ["sort", "code"]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {localized_name(self)}"
 
 
 class CertificationType(models.Model):
@@ -116,7 +123,7 @@ class CertificationType(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return self.name
+        return localized_name(self)
 
 
 class Enterprise(models.Model):

@@ -302,3 +302,13 @@ def test_an_officer_renames_a_chain_node_and_the_change_is_audited(client, pujia
     assert response.status_code == 302
     assert "知识产权服务与运营" in client.get(reverse("enterprises:chain-nodes")).content.decode()
     assert AuditEvent.objects.get(action="chain_node.update").changes["name"] == ["知识产权服务", "知识产权服务与运营"]
+
+
+@pytest.mark.django_db
+def test_reference_names_follow_the_ui_language(client, pujiang_officer, pujiang_enterprise):
+    client.force_login(pujiang_officer)
+    assert "浦江镇" in client.get(reverse("enterprises:directory")).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(reverse("enterprises:directory")).content.decode()
+    assert "Pujiang Town" in page and "Medical devices and equipment" in page
+    assert pujiang_enterprise.name in page  # a legal name is never translated
