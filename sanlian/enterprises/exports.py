@@ -8,7 +8,8 @@ from openpyxl import Workbook
 YUAN = "#,##0.00"
 
 
-def directory_workbook(enterprises, *, revenue_year: int, revenues: dict) -> bytes:
+def directory_workbook(enterprises, *, revenue_year: int) -> bytes:
+    """Rows of the directory, each with its `revenue_of_year` annotation."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("企业名录"))
     sheet.append(
@@ -39,7 +40,7 @@ def directory_workbook(enterprises, *, revenue_year: int, revenues: dict) -> byt
                 _("是") if ent.is_gene_related else _("否"),
                 " ".join(node.code for node in ent.chain_nodes.all()),
                 ent.founded_date,
-                revenues.get(ent.pk),
+                ent.revenue_of_year,
             ]
         )
     buffer = BytesIO()

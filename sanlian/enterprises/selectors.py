@@ -78,7 +78,8 @@ def _revenue_band(code: str):
 
 
 def enterprise_directory(*, user, filters: DirectoryFilters) -> QuerySet[Enterprise]:
-    """The scoped, filtered directory; the query count of a page does not depend on its rows."""
+    """The scoped, filtered directory, each row with `revenue_of_year` (approved revenue of the filter's year,
+    by default the latest); the query count of a page does not depend on its rows."""
     qs = scope_queryset(user, Enterprise.objects.all())
     f = filters
     if f.q:
@@ -108,30 +109,29 @@ def enterprise_directory(*, user, filters: DirectoryFilters) -> QuerySet[Enterpr
                 Certification.objects.filter(enterprise=OuterRef("pk"), type__code=KEY_ENTERPRISE_TYPE, year=f.key_year)
             )
         )
+    # Without a year, the latest year with approved reports, resolved inside the SQL (no extra query).
+    year = f.revenue_year or Subquery(
+        AnnualReport.objects.filter(status=AnnualReport.Status.APPROVED).order_by("-year").values("year")[:1]
+    )
     if f.revenue_band:
         _code, _label, low, high = _revenue_band(f.revenue_band)
         reports = AnnualReport.objects.filter(
             enterprise=OuterRef("pk"),
             status=AnnualReport.Status.APPROVED,
             revenue__gte=low,
-            year=f.revenue_year or latest_report_year(),
+            year=year,
         )
         if high is not None:
             reports = reports.filter(revenue__lt=high)
         qs = qs.filter(Exists(reports))
+    approved_revenue = AnnualReport.objects.filter(
+        enterprise=OuterRef("pk"), year=year, status=AnnualReport.Status.APPROVED
+    ).values("revenue")[:1]
     return (
         qs.select_related("town", "park", "cluster")
-        .prefetch_related(Prefetch("chain_nodes", queryset=ChainNode.objects.only("code", "name")))
+        .prefetch_related(Prefetch("chain_nodes", queryset=ChainNode.objects.only("code", "name", "name_en")))
+        .annotate(revenue_of_year=Subquery(approved_revenue, output_field=AnnualReport._meta.get_field("revenue")))
         .order_by("name", "id")
-    )
-
-
-def revenues_of(*, enterprise_ids, year: int) -> dict[int, Decimal]:
-    """Approved revenue of a year for the given enterprises (one query for a whole page)."""
-    return dict(
-        AnnualReport.objects.filter(
-            enterprise_id__in=list(enterprise_ids), year=year, status=AnnualReport.Status.APPROVED
-        ).values_list("enterprise_id", "revenue")
     )
 
 
