@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SANLIAN_VAR_DIR", Path.cwd() / "var"))
+# The embedded default keeps its SQLite files here, and Huey opens its queue at start-up.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 TESTING = "pytest" in sys.modules or os.environ.get("SANLIAN_TESTING") == "1"
 DEBUG = os.environ.get("SANLIAN_DEBUG", "1") == "1"
