@@ -1,4 +1,4 @@
-"""Cockpit figures of a town, each computed from records by one aggregate query.
+"""Cockpit figures of a town, computed from records by a few grouped aggregate queries.
 
 Definitions (the README repeats them):
 - an enterprise counts "as of year Y" when it was founded by 31 Dec Y (or its founding date is unknown);
@@ -11,17 +11,18 @@ Definitions (the README repeats them):
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language, gettext, override
 
 from sanlian.core.permissions import require
 from sanlian.core.selectors import registry_version
-from sanlian.enterprises.models import AnnualReport, Certification, Cluster, Enterprise, Region
+from sanlian.enterprises.models import AnnualReport, Certification, CertificationType, Cluster, Enterprise, Region
 from sanlian.enterprises.selectors import KEY_ENTERPRISE_TYPE, latest_report_year, towns_for
 
 FIRST_YEAR = 2019
@@ -39,141 +40,160 @@ class CockpitScope:
     def years(self) -> list[int]:
         return list(range(FIRST_YEAR, self.year + 1))
 
+    @property
+    def counted_years(self) -> list[int]:
+        """The years of the series and the year itself (a year before FIRST_YEAR has no series)."""
+        return sorted({*self.years, self.year})
 
-def _existing(qs: QuerySet, year: int, prefix: str = "") -> QuerySet:
-    founded = f"{prefix}founded_date"
-    return qs.filter(Q(**{f"{founded}__isnull": True}) | Q(**{f"{founded}__lte": date(year, 12, 31)}))
+
+def _founded_by(year: int) -> Q:
+    return Q(founded_date__isnull=True) | Q(founded_date__lte=date(year, 12, 31))
 
 
 def biomedical_enterprises(town: Region, year: int) -> QuerySet[Enterprise]:
-    return _existing(Enterprise.objects.filter(town=town, is_biomedical=True), year)
+    return Enterprise.objects.filter(_founded_by(year), town=town, is_biomedical=True)
 
 
 def _biomedical_reports(town: Region) -> QuerySet[AnnualReport]:
     return AnnualReport.objects.filter(enterprise__town=town, enterprise__is_biomedical=True, status=APPROVED)
 
 
+def _total(rows: list[dict], column: str, start=0, **match):
+    """The sum of `column` over the grouped rows whose values equal every one of `match`."""
+    return sum((row[column] for row in rows if all(row[key] == value for key, value in match.items())), start)
+
+
+def _growth(value, previous) -> float | None:
+    return round(float((value - previous) / previous), 4) if previous else None
+
+
+@dataclass
+class TownTotals:
+    """A town's biomedical revenue and enterprise counts, each read by one grouped query and summed here.
+
+    One join of the approved reports with the town's enterprises per figure took 50–100 ms each at 100k
+    enterprises; grouped once, they come back as a few dozen rows that every figure sums from.
+    """
+
+    town: Region
+    years: list[int]
+
+    @cached_property
+    def revenue_rows(self) -> list[dict]:
+        """Approved reports of the years by (year, cluster, park): revenue and number of reports."""
+        rows = (
+            _biomedical_reports(self.town)
+            .filter(year__in=self.years)
+            .values("year", cluster=F("enterprise__cluster"), park=F("enterprise__park"))
+            # COUNT(*), not COUNT(id): the index of approved reports by enterprise then covers the query.
+            .annotate(revenue=Sum("revenue"), reports=Count("*"))
+        )
+        return list(rows)
+
+    @cached_property
+    def enterprise_rows(self) -> list[dict]:
+        """Biomedical enterprises by (cluster, park, gene-related), with `y<year>`: how many exist as of that year."""
+        rows = (
+            Enterprise.objects.filter(town=self.town, is_biomedical=True)
+            .values("cluster", "park", "is_gene_related")
+            .annotate(**{f"y{year}": Count("id", filter=_founded_by(year)) for year in self.years})
+        )
+        return list(rows)
+
+    def revenue(self, year: int, **match) -> Decimal:
+        return _total(self.revenue_rows, "revenue", Decimal("0.00"), year=year, **match)
+
+    def reports(self, year: int) -> int:
+        return _total(self.revenue_rows, "reports", year=year)
+
+    def enterprises(self, year: int, **match) -> int:
+        return _total(self.enterprise_rows, f"y{year}", **match)
+
+    def headline(self, year: int) -> dict:
+        district = self.town.parent
+        district_total = Enterprise.objects.filter(_founded_by(year), is_biomedical=True, town__parent=district).count()
+        town_total, gene_related = self.enterprises(year), self.enterprises(year, is_gene_related=True)
+        return {
+            "biomedical_enterprises": town_total,
+            "biomedical_revenue_yuan": self.revenue(year),
+            "revenue_reports": self.reports(year),
+            "district": str(district) if district else "",
+            "district_biomedical_enterprises": district_total,
+            "district_share": round(town_total / district_total, 4) if district_total else None,
+            "gene_related": gene_related,
+            "gene_related_share": round(gene_related / town_total, 4) if town_total else None,
+        }
+
+    def revenue_by_year(self, years: list[int]) -> list[dict]:
+        result, previous = [], None
+        for year in years:
+            revenue = self.revenue(year)
+            growth = _growth(revenue, previous)
+            result.append({"year": year, "revenue_yuan": revenue, "reports": self.reports(year), "growth": growth})
+            previous = revenue
+        return result
+
+    def enterprises_by_year(self, years: list[int]) -> list[dict]:
+        result, previous = [], None
+        for year in years:
+            count = self.enterprises(year)
+            result.append({"year": year, "enterprises": count, "growth": _growth(count, previous)})
+            previous = count
+        return result
+
+    def by_cluster(self, year: int) -> list[dict]:
+        places = [(c.pk, c.code, str(c)) for c in Cluster.objects.all()]
+        if self.enterprises(year, cluster=None):
+            places.append((None, "", gettext("未归类")))
+        return [
+            {
+                "code": code,
+                "name": name,
+                "enterprises": self.enterprises(year, cluster=pk),
+                "revenue_yuan": self.revenue(year, cluster=pk),
+            }
+            for pk, code, name in places
+        ]
+
+    def by_park(self, year: int) -> list[dict]:
+        places = [(park.pk, str(park)) for park in self.town.parks.all()]
+        if self.enterprises(year, park=None):
+            places.append((None, gettext("园区外")))
+        return [
+            {"name": name, "enterprises": self.enterprises(year, park=pk), "revenue_yuan": self.revenue(year, park=pk)}
+            for pk, name in places
+        ]
+
+
 def headline(town: Region, year: int) -> dict:
-    """Counts of the town and its district in one query, and the year's revenue in another."""
-    district = town.parent
-    counts = _existing(Enterprise.objects.filter(is_biomedical=True, town__parent=district), year).aggregate(
-        district_total=Count("id"),
-        town_total=Count("id", filter=Q(town=town)),
-        gene_related=Count("id", filter=Q(town=town, is_gene_related=True)),
-    )
-    revenue = _biomedical_reports(town).filter(year=year).aggregate(total=Sum("revenue"), reports=Count("id"))
-    town_total, district_total = counts["town_total"], counts["district_total"]
-    return {
-        "biomedical_enterprises": town_total,
-        "biomedical_revenue_yuan": revenue["total"] or Decimal("0.00"),
-        "revenue_reports": revenue["reports"],
-        "district": str(district) if district else "",
-        "district_biomedical_enterprises": district_total,
-        "district_share": round(town_total / district_total, 4) if district_total else None,
-        "gene_related": counts["gene_related"],
-        "gene_related_share": round(counts["gene_related"] / town_total, 4) if town_total else None,
-    }
+    """Counts of the town and its district as of the year, and the year's revenue."""
+    return TownTotals(town, [year]).headline(year)
 
 
 def revenue_by_year(town: Region, years: list[int]) -> list[dict]:
-    rows = (
-        _biomedical_reports(town)
-        .filter(year__in=years)
-        .values("year")
-        .annotate(revenue=Sum("revenue"), reports=Count("id"))
-        .order_by("year")
-    )
-    by_year = {row["year"]: row for row in rows}
-    result, previous = [], None
-    for year in years:
-        revenue = by_year.get(year, {}).get("revenue") or Decimal("0.00")
-        growth = round(float((revenue - previous) / previous), 4) if previous else None
-        result.append(
-            {
-                "year": year,
-                "revenue_yuan": revenue,
-                "reports": by_year.get(year, {}).get("reports", 0),
-                "growth": growth,
-            }
-        )
-        previous = revenue
-    return result
+    return TownTotals(town, years).revenue_by_year(years)
 
 
 def enterprises_by_year(town: Region, years: list[int]) -> list[dict]:
-    """Biomedical enterprises existing at the end of each year, with year-on-year growth (one query)."""
-    qs = Enterprise.objects.filter(town=town, is_biomedical=True).aggregate(
-        **{
-            f"y{year}": Count("id", filter=Q(founded_date__isnull=True) | Q(founded_date__lte=date(year, 12, 31)))
-            for year in years
-        }
-    )
-    result, previous = [], None
-    for year in years:
-        count = qs[f"y{year}"]
-        growth = round((count - previous) / previous, 4) if previous else None
-        result.append({"year": year, "enterprises": count, "growth": growth})
-        previous = count
-    return result
+    """Biomedical enterprises existing at the end of each year, with year-on-year growth."""
+    return TownTotals(town, years).enterprises_by_year(years)
 
 
 def by_cluster(town: Region, year: int) -> list[dict]:
-    counts = dict(
-        biomedical_enterprises(town, year).values_list("cluster").annotate(n=Count("id")).values_list("cluster", "n")
-    )
-    revenue = dict(
-        _biomedical_reports(town)
-        .filter(year=year)
-        .values_list("enterprise__cluster")
-        .annotate(total=Sum("revenue"))
-        .values_list("enterprise__cluster", "total")
-    )
-    clusters = list(Cluster.objects.all())
-    rows = [
-        {
-            "code": c.code,
-            "name": str(c),
-            "enterprises": counts.get(c.pk, 0),
-            "revenue_yuan": revenue.get(c.pk) or Decimal("0.00"),
-        }
-        for c in clusters
-    ]
-    if counts.get(None):
-        rows.append(
-            {
-                "code": "",
-                "name": gettext("未归类"),
-                "enterprises": counts[None],
-                "revenue_yuan": revenue.get(None) or Decimal("0.00"),
-            }
-        )
-    return rows
+    return TownTotals(town, [year]).by_cluster(year)
 
 
 def by_park(town: Region, year: int) -> list[dict]:
-    counts = dict(
-        biomedical_enterprises(town, year).values_list("park").annotate(n=Count("id")).values_list("park", "n")
-    )
-    revenue = dict(
-        _biomedical_reports(town)
-        .filter(year=year)
-        .values_list("enterprise__park")
-        .annotate(total=Sum("revenue"))
-        .values_list("enterprise__park", "total")
-    )
-    places = [(park.pk, str(park)) for park in town.parks.all()]
-    if counts.get(None):
-        places.append((None, gettext("园区外")))
-    return [
-        {"name": name, "enterprises": counts.get(pk, 0), "revenue_yuan": revenue.get(pk) or Decimal("0.00")}
-        for pk, name in places
-    ]
+    return TownTotals(town, [year]).by_park(year)
 
 
 def key_enterprises(town: Region, years: list[int]) -> list[dict]:
-    """春申 key enterprises of the town per year, split biomedical / other (one query)."""
+    """春申 key enterprises of the town per year, split biomedical / other."""
+    # The type's id rather than a join on its code: PostgreSQL then estimates the certifications
+    # (thousands, not hundreds) and hashes the town's enterprises instead of probing them one by one.
+    key_type = list(CertificationType.objects.filter(code=KEY_ENTERPRISE_TYPE).values_list("pk", flat=True))
     rows = (
-        Certification.objects.filter(type__code=KEY_ENTERPRISE_TYPE, year__in=years, enterprise__town=town)
+        Certification.objects.filter(type__in=key_type, year__in=years, enterprise__town=town)
         .values("year")
         .annotate(
             total=Count("enterprise", distinct=True),
@@ -220,18 +240,19 @@ def top_enterprises(town: Region, year: int, limit: int = TOP_N) -> list[dict]:
 def cockpit(town: Region, year: int) -> dict:
     """Every figure of the cockpit for one town and year."""
     scope = CockpitScope(town=town, year=year)
+    totals = TownTotals(town, scope.counted_years)
     key = key_enterprises(town, scope.years)
     this_year_key = next((row for row in key if row["year"] == year), None) or {"total": 0, "biomedical": 0}
     return {
         "town": str(town),
         "year": year,
-        **headline(town, year),
+        **totals.headline(year),
         "key_enterprises": this_year_key["total"],
         "key_enterprises_biomedical": this_year_key["biomedical"],
-        "revenue_by_year": revenue_by_year(town, scope.years),
-        "enterprises_by_year": enterprises_by_year(town, scope.years),
-        "by_cluster": by_cluster(town, year),
-        "by_park": by_park(town, year),
+        "revenue_by_year": totals.revenue_by_year(scope.years),
+        "enterprises_by_year": totals.enterprises_by_year(scope.years),
+        "by_cluster": totals.by_cluster(year),
+        "by_park": totals.by_park(year),
         "key_enterprises_by_year": key,
         "top_enterprises": top_enterprises(town, year),
     }

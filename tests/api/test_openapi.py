@@ -8,6 +8,8 @@ import pytest
 import schemathesis
 from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -19,6 +21,17 @@ from tests import factories
 
 from .conftest import API
 from .helpers import certify, report
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection_open():
+    """Calling the WSGI app directly fires request_finished, whose close_old_connections would close the
+    test's connection mid-transaction (PostgreSQL); Django's test client disconnects it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
