@@ -11,7 +11,8 @@ from django.utils import timezone
 from .models import ApiToken, AuditEvent, Notification
 
 
-def _jsonable(value):
+def jsonable(value):
+    """A value as it is kept in the audit trail: JSON types stay, the rest become text."""
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, Decimal):
@@ -27,7 +28,7 @@ def apply_changes(instance: models.Model, data: dict) -> dict:
     for field, new in data.items():
         old = getattr(instance, field)
         if old != new:
-            changes[field] = [_jsonable(old), _jsonable(new)]
+            changes[field] = [jsonable(old), jsonable(new)]
             setattr(instance, field, new)
     return changes
 

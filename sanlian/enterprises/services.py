@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from sanlian.core.models import Role
 from sanlian.core.permissions import has_perm, require
-from sanlian.core.services import apply_changes, audit_record, notification_send
+from sanlian.core.services import apply_changes, audit_record, jsonable, notification_send
 from sanlian.core.validators import check_uscc
 
 from .models import AnnualReport, Certification, ChainNode, Contact, Enterprise
@@ -109,7 +109,7 @@ def enterprise_create(
     _validate(enterprise)
     enterprise.save()
     enterprise.chain_nodes.set(chain_nodes)
-    changes = {field: [None, str(value) if value is not None else None] for field, value in data.items()}
+    changes = {field: [None, jsonable(value)] for field, value in data.items()}
     changes["uscc"] = [None, code]
     changes["chain_nodes"] = [None, sorted(node.code for node in chain_nodes)]
     audit_record(

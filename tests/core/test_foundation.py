@@ -153,3 +153,10 @@ def test_pages_carry_a_strict_script_policy_and_landmarks(client):
     assert "script-src 'self'" in response["Content-Security-Policy"]
     html = response.content.decode()
     assert '<main id="main"' in html and 'href="#main"' in html and 'lang="zh-Hans"' in html
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_the_user_chooses(client):
+    assert 'lang="zh-Hans"' in client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert 'lang="en"' in client.get("/login/").content.decode()
