@@ -63,13 +63,16 @@ def directory(request):
     if request.GET.get("export") == "xlsx":
         require(request.user, "enterprise.export")
         # Streamed from the database in chunks: a district's whole directory never sits in memory twice.
-        content = exports.directory_workbook(enterprises.iterator(chunk_size=2000), revenue_year=revenue_year)
+        content = exports.directory_workbook(
+            selectors.with_revenue(enterprises, year=revenue_year), revenue_year=revenue_year
+        )
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = 'attachment; filename="enterprises.xlsx"'
         return response
     page = Paginator(enterprises, 25).get_page(request.GET.get("page"))
+    page.object_list = list(selectors.with_revenue(list(page.object_list), year=revenue_year))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
