@@ -177,7 +177,9 @@ def report_edit(request, pk, year=None):
     enterprise = _profile_or_404(request, pk)
     require(request.user, "report.submit", enterprise)
     report = enterprise.annual_reports.filter(year=year).first() if year else None
-    form = AnnualReportForm(request.POST or None, instance=report)
+    # A new report is usually for the year just closed.
+    initial = None if report else {"year": timezone.localdate().year - 1}
+    form = AnnualReportForm(request.POST or None, instance=report, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "year"}
         try:
