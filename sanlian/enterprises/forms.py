@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AnnualReport, CertificationType, ChainNode, Cluster, Enterprise, Park, Region
 from .selectors import REVENUE_BANDS
-from .services import ENTERPRISE_FIELDS
+from .services import ENTERPRISE_FIELDS, REPORT_FIELDS
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -117,17 +117,7 @@ class EnterpriseForm(forms.ModelForm):
 class AnnualReportForm(forms.ModelForm):
     class Meta:
         model = AnnualReport
-        fields = [
-            "year",
-            "revenue",
-            "tax",
-            "rd_spend",
-            "employees",
-            "rd_staff",
-            "patents_invention",
-            "patents_utility",
-            "patents_design",
-        ]
+        fields = ["year", *REPORT_FIELDS]
 
     def clean(self):
         data = super().clean()
