@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -31,10 +32,13 @@ def browser(transactional_db):
     """
     from playwright.sync_api import sync_playwright
 
-    assert os.path.exists(CHROMIUM), "install Debian's chromium (make browser)"
+    assert os.path.exists(CHROMIUM), "install Debian's chromium (make tools)"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
+        # Connections opened inside Playwright's context are its own: close them here, or PostgreSQL
+        # keeps a session on the test database that blocks its teardown.
+        connections.close_all()
         browser.close()
 
 
