@@ -74,6 +74,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = 1  # hours a locked-out username and address wait
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_ENABLED = not TESTING
 
 TEMPLATES = [

@@ -160,3 +160,12 @@ def test_an_english_browser_still_gets_chinese_until_the_user_chooses(client):
     assert 'lang="zh-Hans"' in client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
     assert 'lang="en"' in client.get("/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_passwords_lock_the_login_with_a_localised_page(client, settings, pujiang_officer):
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/login/", {"username": pujiang_officer.username, "password": "wrong"})
+    response = client.post("/login/", {"username": pujiang_officer.username, "password": "pw-123456"})
+    assert response.status_code == 429 and "登录已暂时锁定" in response.content.decode()
