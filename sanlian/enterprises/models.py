@@ -127,7 +127,7 @@ class CertificationType(models.Model):
 
 
 class Enterprise(models.Model):
-    name = models.CharField(_("企业名称"), max_length=128, db_index=True)
+    name = models.CharField(_("企业名称"), max_length=128)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     uscc_override_reason = models.TextField(_("校验位例外说明"), blank=True)
@@ -175,6 +175,8 @@ class Enterprise(models.Model):
                 name="enterprise_town_biomedical",
             ),
             models.Index(fields=["cluster"]),
+            # The directory's order, with the town for the scope filter: a page's ids come from the index alone.
+            models.Index(fields=["name", "id", "town"], name="enterprise_directory_order"),
         ]
 
     def __str__(self):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanlian.core.masking import mask_email, mask_phone
+from sanlian.core.pagination import IdsFirstPaginator
 from sanlian.core.permissions import has_perm, require, scope_queryset
 
 from . import exports, selectors, services
@@ -71,8 +72,8 @@ def directory(request):
         )
         response["Content-Disposition"] = 'attachment; filename="enterprises.xlsx"'
         return response
-    page = Paginator(enterprises, 25).get_page(request.GET.get("page"))
-    page.object_list = list(selectors.with_revenue(list(page.object_list), year=revenue_year))
+    page = IdsFirstPaginator(enterprises, 25).get_page(request.GET.get("page"))
+    page.object_list = list(selectors.with_revenue(page.object_list, year=revenue_year))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
