@@ -24,6 +24,7 @@ from django.db.models import Max
 from bench.env import DEFAULT_SEED, DEFAULT_SIZE
 from sanlian.core.models import User
 from sanlian.core.validators import uscc_from_serial
+from sanlian.enterprises import services
 from sanlian.enterprises.models import (
     AnnualReport,
     Certification,
@@ -401,17 +402,11 @@ def _enterprises(
         )
 
 
+# The figures in the order of the registry's own report fields, then the review columns.
 REPORT_FIELDS = (
     "enterprise_id",
     "year",
-    "revenue",
-    "tax",
-    "rd_spend",
-    "employees",
-    "rd_staff",
-    "patents_invention",
-    "patents_utility",
-    "patents_design",
+    *services.REPORT_FIELDS,
     "status",
     "review_comment",
     "submitted_at",

@@ -5,17 +5,14 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from .fields import to_yuan
-from .permissions import ACTIONS, has_perm, scope_queryset
+from .permissions import ACTIONS, has_perm
 
 MONEY_PATTERN = r"^[0-9]+(\.[0-9]{1,2})?$"
 
@@ -111,19 +108,6 @@ def _bad_date():
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-
-
-def get_scoped(user, action: str, queryset: QuerySet, **lookup) -> Model:
-    """One object the user may act on: 403 when the role may never do `action`, 404 when out of scope.
-
-    Out-of-scope objects answer 404 like missing ones, so a caller cannot learn that they exist.
-    """
-    if not has_perm(user, action):
-        raise PermissionDenied(action)
-    obj = scope_queryset(user, queryset).filter(**lookup).first()
-    if obj is None:
-        raise Http404
-    return obj
 
 
 # ---------------------------------------------------------------- /me

@@ -8,6 +8,8 @@ so the layer works for any app without importing it.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
 
 from .models import ENTERPRISE_ROLES, OFFICER_ROLES, Role
 
@@ -105,3 +107,16 @@ def has_perm(user, action: str, obj=None) -> bool:
 def require(user, action: str, obj=None) -> None:
     if not has_perm(user, action, obj):
         raise PermissionDenied(action)
+
+
+def get_scoped(user, action: str, queryset: QuerySet, **lookup) -> Model:
+    """One object the user may act on: 403 when the role may never do `action`, 404 when out of scope.
+
+    Out-of-scope objects answer 404 like missing ones, so a caller cannot learn that they exist.
+    """
+    if not has_perm(user, action):
+        raise PermissionDenied(action)
+    obj = scope_queryset(user, queryset).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from ninja import PatchDict, Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from sanlian.core.api import ERRORS, MAX_ID, Pagination, get_scoped
-from sanlian.core.permissions import require
+from sanlian.core.api import ERRORS, MAX_ID, Pagination
+from sanlian.core.permissions import get_scoped, require
 
 from . import selectors, services
 from .models import AnnualReport, ChainNode, Cluster, Enterprise, Park, Region
@@ -90,10 +90,6 @@ def _resolve_codes(data: dict) -> dict:
     return data
 
 
-def _profile(user, pk: int) -> Enterprise:
-    return selectors.enterprise_profile(user=user, pk=pk)
-
-
 @router.get(
     "/enterprises",
     response={200: list[EnterpriseListOut], **ERRORS},
@@ -113,8 +109,7 @@ def enterprise_list(request, filters: Query[EnterpriseFilters]):
     summary="企业档案 / a profile",
 )
 def enterprise_detail(request, pk: int = Path(..., ge=1, le=MAX_ID)):
-    get_scoped(request.auth, "enterprise.view", Enterprise.objects.only("pk"), pk=pk)
-    return _profile(request.auth, pk)
+    return selectors.enterprise_profile(user=request.auth, pk=pk)
 
 
 @router.post(
@@ -134,7 +129,7 @@ def enterprise_create(request, payload: EnterpriseIn):
     enterprise = services.enterprise_create(
         actor=user, uscc=uscc, uscc_override_reason=reason, data=data, chain_nodes=chain_nodes
     )
-    return Status(201, _profile(user, enterprise.pk))
+    return Status(201, selectors.enterprise_profile(user=user, pk=enterprise.pk))
 
 
 @router.patch(
@@ -158,7 +153,7 @@ def enterprise_update(request, payload: PatchDict[EnterpriseIn], pk: int = Path(
         uscc=uscc,
         uscc_override_reason=reason,
     )
-    return _profile(user, pk)
+    return selectors.enterprise_profile(user=user, pk=pk)
 
 
 # ---------------------------------------------------------------- annual reports

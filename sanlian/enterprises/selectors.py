@@ -7,12 +7,11 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sanlian.core.models import AuditEvent
-from sanlian.core.permissions import require, scope_queryset
+from sanlian.core.permissions import get_scoped, require, scope_queryset
 
 from .models import (
     AnnualReport,
@@ -161,7 +160,10 @@ def latest_report_year() -> int:
 
 
 def enterprise_profile(*, user, pk: int) -> Enterprise:
-    enterprise = get_object_or_404(
+    """One profile with everything it shows; 404 when missing or outside the user's scope."""
+    return get_scoped(
+        user,
+        "enterprise.view",
         Enterprise.objects.select_related("town", "park", "cluster").prefetch_related(
             "chain_nodes",
             "contacts",
@@ -170,8 +172,6 @@ def enterprise_profile(*, user, pk: int) -> Enterprise:
         ),
         pk=pk,
     )
-    require(user, "enterprise.view", enterprise)
-    return enterprise
 
 
 ACTION_LABELS = {

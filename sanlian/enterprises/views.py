@@ -3,10 +3,10 @@
 from dataclasses import replace
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sanlian.core.masking import mask_email, mask_phone
 from sanlian.core.pagination import IdsFirstPaginator
-from sanlian.core.permissions import has_perm, require, scope_queryset
+from sanlian.core.permissions import get_scoped, has_perm, require
 
 from . import exports, selectors, services
 from .forms import (
@@ -28,7 +28,7 @@ from .forms import (
     ReviewForm,
     apply_service_errors,
 )
-from .models import AnnualReport, ChainNode, Contact, Enterprise
+from .models import AnnualReport, ChainNode, Contact
 
 
 def _filters_from(form: DirectoryFilterForm) -> selectors.DirectoryFilters:
@@ -90,7 +90,7 @@ def directory(request):
 
 
 def detail(request, pk):
-    enterprise = _profile_or_404(request, pk)
+    enterprise = selectors.enterprise_profile(user=request.user, pk=pk)
     user = request.user
     reports = list(enterprise.annual_reports.all())
     contacts = [
@@ -114,14 +114,6 @@ def detail(request, pk):
             "today": timezone.localdate(),
         },
     )
-
-
-def _profile_or_404(request, pk) -> Enterprise:
-    try:
-        return selectors.enterprise_profile(user=request.user, pk=pk)
-    except PermissionDenied as exc:
-        # Out of scope looks the same as missing: other towns' enterprises are not revealed.
-        raise Http404 from exc
 
 
 def _render_form(request, template, form, **context):
@@ -150,7 +142,7 @@ def create(request):
 
 
 def edit(request, pk):
-    enterprise = _profile_or_404(request, pk)
+    enterprise = selectors.enterprise_profile(user=request.user, pk=pk)
     require(request.user, "enterprise.edit", enterprise)
     officer = has_perm(request.user, "enterprise.create")
     # An enterprise sees its own town only (read-only); an officer may move it within his scope.
@@ -175,7 +167,7 @@ def edit(request, pk):
 
 
 def report_edit(request, pk, year=None):
-    enterprise = _profile_or_404(request, pk)
+    enterprise = selectors.enterprise_profile(user=request.user, pk=pk)
     require(request.user, "report.submit", enterprise)
     report = enterprise.annual_reports.filter(year=year).first() if year else None
     # A new report is usually for the year just closed.
@@ -200,7 +192,7 @@ def report_edit(request, pk, year=None):
 
 @require_POST
 def report_transition(request, report_id):
-    report = get_object_or_404(scope_queryset(request.user, AnnualReport.objects.all()), pk=report_id)
+    report = get_scoped(request.user, "report.view", AnnualReport.objects.all(), pk=report_id)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("无效的操作"))
@@ -229,14 +221,14 @@ def review_queue(request):
 
 @require_POST
 def contact_reveal(request, contact_id):
-    contact = get_object_or_404(scope_queryset(request.user, Contact.objects.all()), pk=contact_id)
+    contact = get_scoped(request.user, "contact.reveal", Contact.objects.all(), pk=contact_id)
     values = services.contact_reveal(actor=request.user, contact=contact)
     return render(request, "enterprises/_contact_revealed.html", {"contact": contact, **values})
 
 
 def _add_to_profile(request, pk, *, action: str, form_class, save, done: str, title: str):
     """A small form on a profile (contact, certification): permission, form, service, back to the profile."""
-    enterprise = _profile_or_404(request, pk)
+    enterprise = selectors.enterprise_profile(user=request.user, pk=pk)
     require(request.user, action, enterprise)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
