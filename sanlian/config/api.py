@@ -26,6 +26,8 @@ from sanlian.core.api import router as core_router
 from sanlian.core.services import api_token_authenticate
 from sanlian.dashboard.api import router as dashboard_router
 from sanlian.enterprises.api import router as enterprises_router
+from sanlian.policies.api import router as policies_router
+from sanlian.policies.call_api import router as calls_router
 
 NINJA_SWAGGER_TEMPLATE = Path(ninja.__file__).parent / "templates" / "ninja" / "swagger.html"
 
@@ -112,6 +114,8 @@ api = SanlianAPI(
 api.add_router("", core_router)
 api.add_router("", enterprises_router)
 api.add_router("", dashboard_router)
+api.add_router("", policies_router)
+api.add_router("", calls_router)
 
 
 # ---------------------------------------------------------------- errors

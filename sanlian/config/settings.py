@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "sanlian.core",
     "sanlian.enterprises",
+    "sanlian.policies",
     "sanlian.dashboard",
     "sanlian.demo",
     "ninja",  # django-ninja's bundled Swagger UI files: the API docs work without a CDN

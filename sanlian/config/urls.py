@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("enterprises/", include("sanlian.enterprises.urls")),
     path("cockpit/", include("sanlian.dashboard.urls")),
+    path("policies/", include("sanlian.policies.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

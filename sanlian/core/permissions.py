@@ -40,6 +40,18 @@ ACTIONS: dict[str, frozenset] = {
     "chain.edit": OFFICERS,
     "region.view": OFFICERS | ENTERPRISE,
     "stats.view": OFFICERS,
+    "policy.edit": OFFICERS,
+    "policy.publish": OFFICERS,
+    "policy.results": OFFICERS | ENTERPRISE,
+    "policy.quick_apply": ENTERPRISE,
+    "grant.view": OFFICERS,
+    "grant.decide": OFFICERS,
+    "call.edit": OFFICERS,
+    "application.view": OFFICERS | ENTERPRISE,
+    "application.edit": ENTERPRISE,
+    "application.review": {Role.TOWN_OFFICER},
+    "application.decide": {Role.DISTRICT_OFFICER},
+    "application.export": OFFICERS,
 }
 
 

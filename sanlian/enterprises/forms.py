@@ -1,22 +1,13 @@
 """Forms of the registry pages. They parse input; the services decide and validate for real."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from sanlian.core.forms import apply_service_errors  # noqa: F401  (re-exported for the views)
 
 from .models import AnnualReport, CertificationType, ChainNode, Cluster, Enterprise, Park, Region
 from .selectors import REVENUE_BANDS
 from .services import ENTERPRISE_FIELDS, REPORT_FIELDS
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form fields it names (others become form errors)."""
-    for field, messages in exc.message_dict.items():
-        if field in form.fields:
-            form.add_error(field, messages)
-        else:
-            label = form.fields[field].label if field in form.fields else field
-            form.add_error(None, [f"{label}: {m}" for m in messages])
 
 
 class DirectoryFilterForm(forms.Form):

@@ -18,6 +18,7 @@ from sanlian.core.services import apply_changes, audit_record, jsonable, notific
 from sanlian.core.validators import check_uscc
 
 from .models import AnnualReport, Certification, ChainNode, Contact, Enterprise
+from .signals import announce_facts_changed
 
 ENTERPRISE_FIELDS = (
     "name",
@@ -121,6 +122,7 @@ def enterprise_create(
         note=reason,
         now=now,
     )
+    announce_facts_changed(enterprise_id=enterprise.pk, fields=[f"enterprise.{f}" for f in changes])
     return enterprise
 
 
@@ -176,6 +178,7 @@ def enterprise_update(
         enterprise_id=enterprise.pk,
         now=enterprise.updated_at,
     )
+    announce_facts_changed(enterprise_id=enterprise.pk, fields=[f"enterprise.{f}" for f in changes])
     return changes
 
 
@@ -239,6 +242,7 @@ def certification_add(*, actor, enterprise: Enterprise, data: dict, now: datetim
         },
         now=now,
     )
+    announce_facts_changed(enterprise_id=enterprise.pk, fields=["certification"])
     return cert
 
 
@@ -338,6 +342,8 @@ def annual_report_transition(
         now=now,
     )
     _notify_report(report=report, action=action, now=now)
+    if target == AnnualReport.Status.APPROVED:
+        announce_facts_changed(enterprise_id=report.enterprise_id, fields=["report"])
     return report
 
 

@@ -1,0 +1,15 @@
+"""What the registry tells other modules, without knowing them.
+
+`facts_changed` is sent after the transaction that changed an enterprise commits, with the registry
+fields that moved ("enterprise.<field>", "certification", "report"). Receivers only queue work.
+"""
+
+from django.db import transaction
+from django.dispatch import Signal
+
+facts_changed = Signal()  # kwargs: enterprise_ids: list[int], fields: list[str]
+
+
+def announce_facts_changed(*, enterprise_id: int, fields) -> None:
+    fields = sorted(fields)
+    transaction.on_commit(lambda: facts_changed.send(sender=None, enterprise_ids=[enterprise_id], fields=fields))

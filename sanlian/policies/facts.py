@@ -1,0 +1,166 @@
+"""Enterprise facts that policy rules read: the catalogue (unit, source) and the fact table builder.
+
+A fact is computed from the registry on a date (`as_of`); nothing here reads the clock. Figures come
+from the latest approved annual report that is at most two years old (reports for year Y are filed
+during Y+1), and a fact with no such source is missing, which the engine reports as unknown.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sanlian.engines.rules import Catalogue, FactSpec, FactTable, ParamSpec
+from sanlian.enterprises.models import AnnualReport, Certification, Enterprise
+from sanlian.enterprises.selectors import KEY_ENTERPRISE_TYPE
+
+REPORT_SOURCE = _("最近一期审核通过的年报")
+REGISTRY_SOURCE = _("企业档案")
+CERT_SOURCE = _("企业资质(按判定日有效)")
+
+
+@dataclass(frozen=True)
+class FactDef:
+    name: str
+    type: str
+    label: object
+    unit: object = ""
+    source: object = REGISTRY_SOURCE
+    # Registry fields whose change may change this fact (drives incremental re-evaluation).
+    reads: tuple[str, ...] = ()
+
+
+FACTS: tuple[FactDef, ...] = (
+    FactDef("town", "text", _("所在镇(街道)"), reads=("enterprise.town",)),
+    FactDef("park", "text", _("所在园区"), reads=("enterprise.park",)),
+    FactDef("cluster", "text", _("产业集群"), reads=("enterprise.cluster",)),
+    FactDef("is_biomedical", "bool", _("生物医药企业"), reads=("enterprise.is_biomedical",)),
+    FactDef("is_gene_related", "bool", _("基因相关"), reads=("enterprise.is_gene_related",)),
+    FactDef("chain_nodes", "set", _("产业链环节"), reads=("enterprise.chain_nodes",)),
+    FactDef("years_since_founding", "number", _("成立年限"), _("年"), reads=("enterprise.founded_date",)),
+    FactDef("report_year", "number", _("年报年度"), _("年"), REPORT_SOURCE, ("report",)),
+    FactDef("revenue_last_year", "number", _("上年度营业收入"), _("元"), REPORT_SOURCE, ("report",)),
+    FactDef("revenue_growth", "number", _("营业收入增长率"), "%", REPORT_SOURCE, ("report",)),
+    FactDef("tax_last_year", "number", _("上年度纳税总额"), _("元"), REPORT_SOURCE, ("report",)),
+    FactDef("rd_spend_last_year", "number", _("上年度研发投入"), _("元"), REPORT_SOURCE, ("report",)),
+    FactDef("rd_ratio", "number", _("研发投入占营收比例"), "%", REPORT_SOURCE, ("report",)),
+    FactDef("employees", "number", _("从业人数"), _("人"), REPORT_SOURCE, ("report",)),
+    FactDef("rd_staff_ratio", "number", _("研发人员占比"), "%", REPORT_SOURCE, ("report",)),
+    FactDef("invention_patents_3y", "number", _("近三年新增发明专利"), _("件"), REPORT_SOURCE, ("report",)),
+    FactDef("certifications", "set", _("有效资质"), source=CERT_SOURCE, reads=("certification",)),
+    FactDef("key_enterprise_years", "set", _("春申重点企业年度"), source=CERT_SOURCE, reads=("certification",)),
+)
+FACTS_BY_NAME = {f.name: f for f in FACTS}
+
+
+def facts_for_changes(changed: list[str]) -> set[str]:
+    """The facts that a change of the given registry fields may move."""
+    return {f.name for f in FACTS if set(f.reads) & set(changed)}
+
+
+def catalogue(params=()) -> Catalogue:
+    """The engine's catalogue: every fact, and the given Parameter rows as parameters."""
+    facts = {f.name: FactSpec(f.name, f.type, str(f.unit), str(f.label), str(f.source)) for f in FACTS}
+    specs = {p.name: ParamSpec(p.name, p.type, p.unit, p.label, p.source_clause, p.key_fact or None) for p in params}
+    return Catalogue(facts=facts, params=specs)
+
+
+def _years_between(start: date, end: date) -> float:
+    return round((end - start).days / 365.25, 2)
+
+
+def _pct(part, whole):
+    if part is None or not whole:
+        return None
+    return round(float(part) * 100 / float(whole), 2)
+
+
+def _report_facts(reports: list[dict], as_of: date) -> dict:
+    """Facts from an enterprise's approved reports (newest first), or {} when none is recent enough."""
+    recent = [r for r in reports if r["year"] >= as_of.year - 2]
+    if not recent:
+        return {}
+    latest = recent[0]
+    by_year = {r["year"]: r for r in reports}
+    previous = by_year.get(latest["year"] - 1)
+    three_back = by_year.get(latest["year"] - 3)
+    return {
+        "report_year": latest["year"],
+        "revenue_last_year": float(latest["revenue"]),
+        "revenue_growth": (
+            round((float(latest["revenue"]) / float(previous["revenue"]) - 1) * 100, 2)
+            if previous and previous["revenue"]
+            else None
+        ),
+        "tax_last_year": float(latest["tax"]),
+        "rd_spend_last_year": float(latest["rd_spend"]),
+        "rd_ratio": _pct(latest["rd_spend"], latest["revenue"]),
+        "employees": latest["employees"],
+        "rd_staff_ratio": _pct(latest["rd_staff"], latest["employees"]),
+        # Reports carry patents held; the gain over three years is what was granted in them.
+        "invention_patents_3y": (
+            max(0, latest["patents_invention"] - three_back["patents_invention"]) if three_back else None
+        ),
+    }
+
+
+def enterprise_fact_records(*, as_of: date, enterprise_ids=None) -> tuple[list[int], list[dict]]:
+    """(ids, records) of every enterprise (or the given ones), with their facts on `as_of`."""
+    enterprises = Enterprise.objects.order_by("pk")
+    if enterprise_ids is not None:
+        enterprises = enterprises.filter(pk__in=list(enterprise_ids))
+    rows = list(
+        enterprises.values_list(
+            "pk", "town__code", "park__code", "cluster__code", "is_biomedical", "is_gene_related", "founded_date"
+        )
+    )
+    ids = [r[0] for r in rows]
+    nodes, certs, key_years, reports = _related(ids, as_of, enterprise_ids is not None)
+    records = []
+    for pk, town, park, cluster, biomedical, gene, founded in rows:
+        record = {
+            "town": town,
+            "park": park,
+            "cluster": cluster,
+            "is_biomedical": biomedical,
+            "is_gene_related": gene,
+            "chain_nodes": nodes.get(pk, ()),
+            "years_since_founding": _years_between(founded, as_of) if founded else None,
+            "certifications": certs.get(pk, ()),
+            "key_enterprise_years": key_years.get(pk, ()),
+        }
+        record.update(_report_facts(reports.get(pk, []), as_of))
+        records.append(record)
+    return ids, records
+
+
+def _related(ids: list[int], as_of: date, filtered: bool):
+    """Chain nodes, certifications valid on `as_of`, key-enterprise years and approved reports per enterprise."""
+    narrow = {"enterprise_id__in": ids} if filtered else {}
+    nodes = defaultdict(list)
+    through = Enterprise.chain_nodes.through.objects.filter(**narrow)
+    for enterprise_id, code in through.values_list("enterprise_id", "chainnode__code"):
+        nodes[enterprise_id].append(code)
+    certs, key_years = defaultdict(set), defaultdict(set)
+    valid = Certification.objects.filter(**narrow).filter(
+        Q(valid_from_date__isnull=True) | Q(valid_from_date__lte=as_of),
+        Q(valid_until_date__isnull=True) | Q(valid_until_date__gte=as_of),
+    )
+    for enterprise_id, code in valid.values_list("enterprise_id", "type__code"):
+        certs[enterprise_id].add(code)
+    keys = Certification.objects.filter(**narrow, type__code=KEY_ENTERPRISE_TYPE, year__isnull=False)
+    for enterprise_id, year in keys.values_list("enterprise_id", "year"):
+        key_years[enterprise_id].add(str(year))
+    reports = defaultdict(list)
+    approved = AnnualReport.objects.filter(**narrow, status=AnnualReport.Status.APPROVED, year__lte=as_of.year)
+    fields = ("enterprise_id", "year", "revenue", "tax", "rd_spend", "employees", "rd_staff", "patents_invention")
+    for row in approved.order_by("enterprise_id", "-year").values(*fields):
+        reports[row["enterprise_id"]].append(row)
+    return nodes, certs, key_years, reports
+
+
+def fact_table(*, as_of: date, catalogue: Catalogue, enterprise_ids=None) -> FactTable:
+    ids, records = enterprise_fact_records(as_of=as_of, enterprise_ids=enterprise_ids)
+    return FactTable.from_records(records, catalogue, ids=ids)

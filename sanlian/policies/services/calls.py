@@ -1,0 +1,3 @@
+"""Calls and applications (placeholder until the declarations land)."""
+
+__all__: list[str] = []

@@ -1,0 +1,36 @@
+"""Background jobs of the policy module; each takes ids or names and is safe to run twice."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+
+@db_task(retries=2, retry_delay=30)
+def refresh_eligibility(*, enterprise_ids=None, policy_ids=None, changed_facts=None, parameter=None):
+    """Re-evaluate after a change; a parameter change re-evaluates the policies that read it."""
+    from .services.eligibility import eligibility_refresh
+
+    if parameter is not None:
+        policy_ids = _policies_reading(parameter)
+        if not policy_ids:
+            return None
+    summary = eligibility_refresh(enterprise_ids=enterprise_ids, policy_ids=policy_ids, changed_facts=changed_facts)
+    return summary.changed
+
+
+def _policies_reading(parameter: str) -> list[int]:
+    from django.utils import timezone
+
+    from . import rules
+    from .selectors import versions_in_force
+
+    catalogue = rules.current_catalogue()
+    versions = versions_in_force(as_of=timezone.localdate())
+    return [v.policy_id for v in versions if parameter in rules.compiled_version(v, catalogue).params]
+
+
+@db_periodic_task(crontab(hour="2", minute="10"))
+def nightly_eligibility():
+    """Dates move facts (years since founding, certificates expiring, policies coming into force)."""
+    from .services.eligibility import eligibility_refresh
+
+    return eligibility_refresh().changed
