@@ -1,0 +1,84 @@
+"""Why a rule gave its outcome for one row: a JSON-serialisable tree mirroring the rule.
+
+Criterion outcomes are read from the arrays kept by evaluate(explain=True); group outcomes are
+combined from them with the same Kleene arithmetic, and values, thresholds and margins are read for
+the one row. So an explanation costs O(criteria), whatever the size of the table.
+"""
+
+from .nodes import Group, Leaf
+from .outcomes import OUTCOME_NAMES
+from .params import keyed_value, number_or_none, text_or_none
+from .table import FactTable
+
+
+def explain_rule(root, table: FactTable, params: dict, outcomes: list, row: int) -> dict:
+    return _Explainer(table, params or {}, outcomes, row).node(root)[0]
+
+
+class _Explainer:
+    def __init__(self, table: FactTable, params: dict, outcomes: list, row: int):
+        self.table = table
+        self.params = params
+        self.outcomes = outcomes
+        self.row = row
+
+    def node(self, node) -> tuple[dict, int]:
+        """(explanation, outcome code)."""
+        if isinstance(node, Leaf):
+            code = int(self.outcomes[node.index][self.row])
+            return self.criterion(node, code), code
+        return self.group(node)
+
+    def group(self, group: Group) -> tuple[dict, int]:
+        explained = [self.node(child) for child in group.children]
+        codes = [code for _, code in explained]
+        if group.kind == "all":
+            code = min(codes)
+        elif group.kind == "any":
+            code = max(codes)
+        else:
+            code = 2 - codes[0]
+        children = [explanation for explanation, _ in explained]
+        return {"kind": group.kind, "path": group.path, "outcome": OUTCOME_NAMES[code], "children": children}, code
+
+    def criterion(self, leaf: Leaf, code: int) -> dict:
+        criterion, spec, param_spec = leaf.criterion, leaf.fact_spec, leaf.param_spec
+        value = self.value(criterion.fact, spec.type)
+        if criterion.param is None:
+            value_in_rule = criterion.value
+            threshold = list(value_in_rule) if isinstance(value_in_rule, tuple) else value_in_rule
+        else:
+            threshold = self.threshold(criterion.param, param_spec.type, param_spec.key_fact)
+        margin = None
+        if spec.type == "number" and value is not None and threshold is not None:
+            margin = value - float(threshold)
+        return {
+            "kind": "criterion",
+            "path": criterion.path,
+            "fact": criterion.fact,
+            "label": criterion.label or spec.label,
+            "unit": spec.unit,
+            "op": criterion.op,
+            "value": value,
+            "threshold": threshold,
+            "param": criterion.param,
+            "param_source": param_spec.source if param_spec else "",
+            "margin": margin,
+            "outcome": OUTCOME_NAMES[code],
+        }
+
+    def value(self, fact: str, kind: str):
+        """The row's value, or None when missing or when the table holds the fact as another type
+        (the evaluation then gave UNKNOWN for the same reason)."""
+        column = self.table.column(fact)
+        if column is None or column.type != kind:
+            return None
+        return column.value(self.row)
+
+    def threshold(self, param: str, kind: str, key_fact: str | None):
+        """The parameter's value for this row, exactly as Frame resolves it for the whole column."""
+        value = self.params.get(param)
+        if isinstance(value, dict):
+            key = self.value(key_fact, "text") if key_fact else None
+            value = None if key is None else keyed_value(value, key)
+        return number_or_none(value) if kind == "number" else text_or_none(value)
