@@ -3,6 +3,7 @@ import os
 import pytest
 from django.core.cache import cache
 
+from sanlian.policies import rules
 from tests import factories
 
 
@@ -10,8 +11,10 @@ from tests import factories
 def _fresh_cache():
     """Rolled-back tests may reuse audit ids, so no cached summary may outlive its test."""
     cache.clear()
+    rules.clear_caches()
     yield
     cache.clear()
+    rules.clear_caches()
 
 
 @pytest.fixture

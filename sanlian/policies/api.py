@@ -97,6 +97,12 @@ def policy_list(request, filters: Query[LibraryQuery]):
     return [_list_row(v) for v in library]
 
 
+@router.post("/policies/import", response={201: PolicyOut, **ERRORS}, summary="导入 YAML 为草稿 / import a draft")
+def policy_import(request, payload: YamlIn):
+    version = services.policy_import_yaml(actor=request.auth, text=payload.yaml, default_region=request.auth.region)
+    return 201, _full(version)
+
+
 @router.get("/policies/{code}", response={200: PolicyOut, **ERRORS}, summary="政策详情 / one policy (or ?version=N)")
 def policy_detail(request, code: str, version: int | None = None):
     found = selectors.policy_public(code=code, number=version)
@@ -125,9 +131,9 @@ def enterprise_eligibility(request, enterprise_id: int, on: date | None = None):
             "outcome": r.outcome,
             "benefit_estimate": r.benefit_estimate,
             "evaluated_at": r.evaluated_at,
-            "explanation": r.explanation,
+            "explanation": tree,
         }
-        for r in results
+        for r, tree in selectors.explained(results)
     ]
 
 
@@ -150,12 +156,6 @@ def parameter_list(request):
             }
         )
     return out
-
-
-@router.post("/policies/import", response={201: PolicyOut, **ERRORS}, summary="导入 YAML 为草稿 / import a draft")
-def policy_import(request, payload: YamlIn):
-    version = services.policy_import_yaml(actor=request.auth, text=payload.yaml, default_region=request.auth.region)
-    return 201, _full(version)
 
 
 @router.post("/policies/{code}/publish", response={200: PolicyOut, **ERRORS}, summary="发布草稿 / publish the draft")

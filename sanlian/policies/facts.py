@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sanlian.engines.rules import Catalogue, FactSpec, FactTable, ParamSpec
@@ -144,15 +143,14 @@ def _related(ids: list[int], as_of: date, filtered: bool):
     for enterprise_id, code in through.values_list("enterprise_id", "chainnode__code"):
         nodes[enterprise_id].append(code)
     certs, key_years = defaultdict(set), defaultdict(set)
-    valid = Certification.objects.filter(**narrow).filter(
-        Q(valid_from_date__isnull=True) | Q(valid_from_date__lte=as_of),
-        Q(valid_until_date__isnull=True) | Q(valid_until_date__gte=as_of),
+    held = Certification.objects.filter(**narrow).values_list(
+        "enterprise_id", "type__code", "year", "valid_from_date", "valid_until_date"
     )
-    for enterprise_id, code in valid.values_list("enterprise_id", "type__code"):
-        certs[enterprise_id].add(code)
-    keys = Certification.objects.filter(**narrow, type__code=KEY_ENTERPRISE_TYPE, year__isnull=False)
-    for enterprise_id, year in keys.values_list("enterprise_id", "year"):
-        key_years[enterprise_id].add(str(year))
+    for enterprise_id, code, year, valid_from, valid_until in held:
+        if (valid_from is None or valid_from <= as_of) and (valid_until is None or as_of <= valid_until):
+            certs[enterprise_id].add(code)
+        if code == KEY_ENTERPRISE_TYPE and year is not None:
+            key_years[enterprise_id].add(str(year))
     reports = defaultdict(list)
     approved = AnnualReport.objects.filter(**narrow, status=AnnualReport.Status.APPROVED, year__lte=as_of.year)
     fields = ("enterprise_id", "year", "revenue", "tax", "rd_spend", "employees", "rd_staff", "patents_invention")

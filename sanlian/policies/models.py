@@ -171,6 +171,8 @@ class EligibilityResult(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="results")
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="+")
     outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices)
+    # [value, threshold, outcome code] per criterion of the (frozen) version's rule, in document order;
+    # selectors.explained() rebuilds the readable tree from it.
     explanation = models.JSONField(_("判定说明"))
     benefit_estimate = MoneyField(_("预计支持金额(元)"), null=True, blank=True)
     facts_as_of = models.DateField(_("数据日期"))

@@ -1,8 +1,10 @@
 """Glue between stored rules and the engine: parameters as of a date, compiled versions, localised errors."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from sanlian.engines.rules import CompiledRule, RuleError, RuleSyntaxError, compile_rule, load_yaml, resolve_params
@@ -82,6 +84,57 @@ def compile_or_error(tree, catalogue, field: str = "rule") -> CompiledRule:
 
 
 _COMPILED: dict[tuple[int, str], CompiledRule] = {}
+_CONFIGS: dict[tuple, "Config"] = {}
+
+
+def clear_caches() -> None:
+    """Forget compiled rules and configurations (tests that roll back may reuse ids)."""
+    _COMPILED.clear()
+    _CONFIGS.clear()
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything an evaluation needs besides the facts: published versions in force, catalogue, parameters."""
+
+    versions: list
+    compiled: list
+    catalogue: object
+    params: dict
+
+
+def _stamp() -> tuple:
+    """One cheap query whose answer changes whenever parameters or published versions change."""
+    p, v, pv = Parameter._meta.db_table, ParameterValue._meta.db_table, PolicyVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {v}), (SELECT COUNT(*) FROM {v}), (SELECT MAX(id) FROM {p}), "
+            f"(SELECT COUNT(*) FROM {p}), (SELECT MAX(published_at) FROM {pv}), "
+            f"(SELECT COUNT(*) FROM {pv} WHERE status = %s)",
+            [PolicyVersion.Status.PUBLISHED],
+        )
+        return tuple(cursor.fetchone())
+
+
+def config_as_of(as_of: date) -> Config:
+    """The evaluation configuration on `as_of`, rebuilt only when parameters or publications changed."""
+    from .selectors import versions_in_force
+
+    key = (as_of, _stamp())
+    config = _CONFIGS.get(key)
+    if config is None:
+        catalogue = current_catalogue()
+        versions = versions_in_force(as_of=as_of)
+        config = Config(
+            versions=versions,
+            compiled=[compiled_version(v, catalogue) for v in versions],
+            catalogue=catalogue,
+            params=params_as_of(as_of, catalogue=catalogue),
+        )
+        if len(_CONFIGS) > 16:
+            _CONFIGS.clear()
+        _CONFIGS[key] = config
+    return config
 
 
 def compiled_version(version: PolicyVersion, catalogue) -> CompiledRule:

@@ -112,6 +112,14 @@ def result_history(*, enterprise_id: int, policy_id: int) -> list[EligibilityRes
     )
 
 
+def explained(results: list[EligibilityResult]) -> list[tuple[EligibilityResult, dict]]:
+    """Each stored result with its readable explanation tree, rebuilt from its version's frozen rule."""
+    from . import rules
+
+    catalogue = rules.current_catalogue()
+    return [(r, rules.compiled_version(r.version, catalogue).expand(r.explanation)) for r in results]
+
+
 def grants_for_officer(*, user, status: str = Grant.Status.PENDING) -> QuerySet:
     grants = scope_queryset(user, Grant.objects.all()).filter(status=status)
     return grants.select_related("enterprise", "version", "policy").order_by("-created_at", "pk")

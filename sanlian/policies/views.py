@@ -67,7 +67,7 @@ def detail(request, code):
         result = next((r for r in selectors.enterprise_results(enterprise_id=user.enterprise_id)
                        if r.policy_id == version.policy_id), None)  # fmt: skip
         context["result"] = result
-        context["rows"] = presentation.explanation_rows(result.explanation) if result else []
+        context["rows"] = presentation.explanation_rows(selectors.explained([result])[0][1]) if result else []
     return render(request, "policies/detail.html", context)
 
 
@@ -99,11 +99,11 @@ def mine(request):
     items = [
         {
             "result": r,
-            "rows": presentation.explanation_rows(r.explanation),
-            "missing": presentation.missing_facts(r.explanation),
+            "rows": presentation.explanation_rows(tree),
+            "missing": presentation.missing_facts(tree),
             "grant": grants.get(r.policy_id),
         }
-        for r in results
+        for r, tree in selectors.explained(results)
     ]
     counts = {o: sum(1 for r in results if r.outcome == o) for o in ("eligible", "unknown", "not_eligible")}
     return render(request, "policies/mine.html", {"items": items, "counts": counts, "on": on,

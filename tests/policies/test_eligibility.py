@@ -29,7 +29,9 @@ def facts_of(enterprise, as_of=date(2026, 6, 1)) -> dict:
 
 
 def current(enterprise, policy) -> EligibilityResult:
-    return EligibilityResult.objects.get(enterprise=enterprise, policy=policy, superseded_at__isnull=True)
+    result = EligibilityResult.objects.get(enterprise=enterprise, policy=policy, superseded_at__isnull=True)
+    result.tree = selectors.explained([result])[0][1]
+    return result
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -87,7 +89,7 @@ def test_publishing_stores_three_valued_results_with_explanations(pujiang_office
     assert current(silent, policy).outcome == "unknown"
     poor_result = current(poor, policy)
     assert poor_result.outcome == "not_eligible"
-    criterion = poor_result.explanation["children"][1]
+    criterion = poor_result.tree["children"][1]
     assert criterion["fact"] == "rd_ratio" and criterion["value"] == 3.8 and criterion["threshold"] == 4
     assert criterion["param"] == "rd_ratio_min" and criterion["param_source"] == "示例政策第三条"
     assert criterion["margin"] == pytest.approx(-0.2)
@@ -155,7 +157,7 @@ def test_a_parameter_change_re_evaluates_the_policies_that_read_it(pujiang_enter
         )
 
     assert current(pujiang_enterprise, policy).outcome == "not_eligible"
-    assert current(pujiang_enterprise, policy).explanation["children"][1]["threshold"] == 5
+    assert current(pujiang_enterprise, policy).tree["children"][1]["threshold"] == 5
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -194,7 +196,7 @@ def test_a_keyed_parameter_uses_the_enterprises_cluster(pujiang_officer):
     policy = published_policy(pujiang_officer, tests=keyed_tests).policy
 
     result = current(devices, policy)
-    assert result.outcome == "not_eligible" and result.explanation["children"][1]["threshold"] == 5
+    assert result.outcome == "not_eligible" and result.tree["children"][1]["threshold"] == 5
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -80,6 +80,7 @@ from .benefit import estimate_benefit
 from .cases import run_cases
 from .errors import RuleError, RuleSyntaxError
 from .evaluation import Evaluation, evaluate
+from .explain import compact_explanation
 from .nodes import Criterion
 from .outcomes import FALSE, OUTCOME_NAMES, TRUE, UNKNOWN
 from .params import resolve_params
@@ -89,6 +90,7 @@ from .tree import CompiledRule, compile_rule
 from .yamlio import dump_yaml, load_yaml
 
 __all__ = [
+    "compact_explanation",
     "FactSpec",
     "ParamSpec",
     "Catalogue",

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .explain import explain_rule
+from .explain import compact_rule, explain_rule
 from .frame import Frame
 from .one_row import OneRowFrame
 from .outcomes import FALSE, OUTCOME_DTYPE, TRUE, UNKNOWN
@@ -33,6 +33,13 @@ class Evaluation:
             raise IndexError(f"Row {row} is outside a table of {self.table.n} rows.")
         rule = self.rules[rule_index]
         return explain_rule(rule._root, self.table, self.params, self._kept[rule_index], row)
+
+    def compact(self, rule_index: int, row: int) -> list:
+        """What a stored result keeps, without building the tree: equals compact_explanation(explain(...))."""
+        if self._kept is None:
+            raise ValueError("This evaluation was run with explain=False; run it with explain=True to explain rows.")
+        rule = self.rules[rule_index]
+        return compact_rule(rule._root, self.table, self.params, self._kept[rule_index], row)
 
 
 # Rows per block. Blocking keeps the columns a rule set reads in the CPU cache while all its

@@ -15,6 +15,19 @@ def explain_rule(root, table: FactTable, params: dict, outcomes: list, row: int)
     return _Explainer(table, params or {}, outcomes, row).node(root)[0]
 
 
+def compact_rule(root, table: FactTable, params: dict, outcomes: list, row: int) -> list:
+    explainer = _Explainer(table, params or {}, outcomes, row)
+    return [explainer.compact(leaf) for leaf in _leaves(root)]
+
+
+def _leaves(node):
+    if isinstance(node, Leaf):
+        yield node
+        return
+    for child in node.children:
+        yield from _leaves(child)
+
+
 class _Explainer:
     def __init__(self, table: FactTable, params: dict, outcomes: list, row: int):
         self.table = table
@@ -41,6 +54,14 @@ class _Explainer:
         children = [explanation for explanation, _ in explained]
         return {"kind": group.kind, "path": group.path, "outcome": OUTCOME_NAMES[code], "children": children}, code
 
+    def compact(self, leaf: Leaf) -> list:
+        criterion, spec, param_spec = leaf.criterion, leaf.fact_spec, leaf.param_spec
+        if criterion.param is None:
+            threshold = list(criterion.value) if isinstance(criterion.value, tuple) else criterion.value
+        else:
+            threshold = self.threshold(criterion.param, param_spec.type, param_spec.key_fact)
+        return [self.value(criterion.fact, spec.type), threshold, int(self.outcomes[leaf.index][self.row])]
+
     def criterion(self, leaf: Leaf, code: int) -> dict:
         criterion, spec, param_spec = leaf.criterion, leaf.fact_spec, leaf.param_spec
         value = self.value(criterion.fact, spec.type)
@@ -49,23 +70,7 @@ class _Explainer:
             threshold = list(value_in_rule) if isinstance(value_in_rule, tuple) else value_in_rule
         else:
             threshold = self.threshold(criterion.param, param_spec.type, param_spec.key_fact)
-        margin = None
-        if spec.type == "number" and value is not None and threshold is not None:
-            margin = value - float(threshold)
-        return {
-            "kind": "criterion",
-            "path": criterion.path,
-            "fact": criterion.fact,
-            "label": criterion.label or spec.label,
-            "unit": spec.unit,
-            "op": criterion.op,
-            "value": value,
-            "threshold": threshold,
-            "param": criterion.param,
-            "param_source": param_spec.source if param_spec else "",
-            "margin": margin,
-            "outcome": OUTCOME_NAMES[code],
-        }
+        return criterion_explanation(leaf, code, value, threshold)
 
     def value(self, fact: str, kind: str):
         """The row's value, or None when missing or when the table holds the fact as another type
@@ -82,3 +87,53 @@ class _Explainer:
             key = self.value(key_fact, "text") if key_fact else None
             value = None if key is None else keyed_value(value, key)
         return number_or_none(value) if kind == "number" else text_or_none(value)
+
+
+def criterion_explanation(leaf: Leaf, code: int, value, threshold) -> dict:
+    criterion, spec, param_spec = leaf.criterion, leaf.fact_spec, leaf.param_spec
+    margin = None
+    if spec.type == "number" and value is not None and threshold is not None:
+        margin = value - float(threshold)
+    return {
+        "kind": "criterion",
+        "path": criterion.path,
+        "fact": criterion.fact,
+        "label": criterion.label or spec.label,
+        "unit": spec.unit,
+        "op": criterion.op,
+        "value": value,
+        "threshold": threshold,
+        "param": criterion.param,
+        "param_source": param_spec.source if param_spec else "",
+        "margin": margin,
+        "outcome": OUTCOME_NAMES[code],
+    }
+
+
+# Stored results keep only what varies per enterprise: [value, threshold, outcome code] per criterion in
+# document order. The rule version is frozen, so the full tree can always be rebuilt from it.
+
+CODES = {name: code for code, name in OUTCOME_NAMES.items()}
+
+
+def compact_explanation(tree: dict) -> list:
+    """[[value, threshold, outcome code], …] of the criteria of an explanation tree, in document order."""
+    if tree["kind"] == "criterion":
+        return [[tree["value"], tree["threshold"], CODES[tree["outcome"]]]]
+    return [row for child in tree["children"] for row in compact_explanation(child)]
+
+
+def expand_explanation(root, rows: list) -> dict:
+    """The explanation tree rebuilt from compact rows and the compiled rule's tree."""
+
+    def node(item) -> tuple[dict, int]:
+        if isinstance(item, Leaf):
+            value, threshold, code = rows[item.index]
+            return criterion_explanation(item, code, value, threshold), code
+        explained = [node(child) for child in item.children]
+        codes = [code for _, code in explained]
+        code = min(codes) if item.kind == "all" else max(codes) if item.kind == "any" else 2 - codes[0]
+        children = [explanation for explanation, _ in explained]
+        return {"kind": item.kind, "path": item.path, "outcome": OUTCOME_NAMES[code], "children": children}, code
+
+    return node(root)[0]

@@ -30,6 +30,12 @@ class CompiledRule:
         self._run = build_runner(root)
         self._run_one_row = build_runner(root, one_row=True)
 
+    def expand(self, rows: list) -> dict:
+        """The explanation tree from the compact rows kept by a stored result (see explain.compact_explanation)."""
+        from .explain import expand_explanation
+
+        return expand_explanation(self._root, rows)
+
     def __repr__(self) -> str:
         return f"<CompiledRule {len(self.criteria)} criteria on {sorted(self.facts)}>"
 

@@ -16,7 +16,9 @@ from sanlian.engines.rules import OUTCOME_NAMES, TRUE, UNKNOWN, estimate_benefit
 
 from .. import facts, rules
 from ..models import EligibilityResult, Grant, Outcome, PolicyVersion
-from ..selectors import versions_in_force
+
+# Rows per statement when a full refresh stores many results (keeps statements within parameter limits).
+BATCH = 2000
 
 
 @dataclass
@@ -34,14 +36,14 @@ def _benefit_yuan(amounts: np.ndarray, row: int) -> Decimal | None:
     return Decimal(str(round(float(value), 2)))
 
 
-def evaluate_versions(*, versions: list[PolicyVersion], as_of: date, enterprise_ids=None, explain=True):
+def evaluate_versions(*, versions: list[PolicyVersion], as_of: date, enterprise_ids=None, explain=True, compiled=None):
     """(table, evaluation, benefits) of the given published versions over the enterprises on `as_of`."""
-    catalogue = rules.current_catalogue()
-    params = rules.params_as_of(as_of, catalogue=catalogue)
-    compiled = [rules.compiled_version(v, catalogue) for v in versions]
-    table = facts.fact_table(as_of=as_of, catalogue=catalogue, enterprise_ids=enterprise_ids)
-    evaluation = evaluate(compiled, table, params, explain=explain)
-    benefits = [estimate_benefit(v.benefit, table, params) if v.benefit else None for v in versions]
+    config = rules.config_as_of(as_of)
+    if compiled is None:
+        compiled = [rules.compiled_version(v, config.catalogue) for v in versions]
+    table = facts.fact_table(as_of=as_of, catalogue=config.catalogue, enterprise_ids=enterprise_ids)
+    evaluation = evaluate(compiled, table, config.params, explain=explain)
+    benefits = [estimate_benefit(v.benefit, table, config.params) if v.benefit else None for v in versions]
     return table, evaluation, benefits
 
 
@@ -58,14 +60,20 @@ def eligibility_refresh(
     """
     now = now or timezone.now()
     as_of = timezone.localdate(now)
-    versions = versions_in_force(as_of=as_of, policy_ids=policy_ids)
-    if changed_facts is not None:
-        catalogue = rules.current_catalogue()
-        versions = [v for v in versions if rules.compiled_version(v, catalogue).facts & set(changed_facts)]
-    summary = RefreshSummary(policies=len(versions))
-    if not versions:
+    config = rules.config_as_of(as_of)
+    wanted = set(policy_ids) if policy_ids is not None else None
+    selected = [
+        (v, rule)
+        for v, rule in zip(config.versions, config.compiled, strict=True)
+        if (wanted is None or v.policy_id in wanted) and (changed_facts is None or rule.facts & set(changed_facts))
+    ]
+    summary = RefreshSummary(policies=len(selected))
+    if not selected:
         return summary
-    table, evaluation, benefits = evaluate_versions(versions=versions, as_of=as_of, enterprise_ids=enterprise_ids)
+    versions = [v for v, _ in selected]
+    table, evaluation, benefits = evaluate_versions(
+        versions=versions, as_of=as_of, enterprise_ids=enterprise_ids, compiled=[rule for _, rule in selected]
+    )
     summary.enterprises = table.n
     current = _current_results(ids=table.ids, policy_ids=[v.policy_id for v in versions], restrict=enterprise_ids)
     stale, fresh = [], []
@@ -73,7 +81,7 @@ def eligibility_refresh(
         outcomes = evaluation.outcomes[i]
         for row, enterprise_id in enumerate(table.ids):
             outcome = OUTCOME_NAMES[int(outcomes[row])]
-            explanation = evaluation.explain(i, row)
+            explanation = evaluation.compact(i, row)
             old = current.get((enterprise_id, version.policy_id))
             if old and old.version_id == version.pk and old.outcome == outcome and old.explanation == explanation:
                 continue
@@ -94,8 +102,9 @@ def eligibility_refresh(
             )
             if outcome == Outcome.ELIGIBLE and (old is None or old.outcome != Outcome.ELIGIBLE):
                 summary.newly_eligible.setdefault(enterprise_id, []).append(version.policy_id)
-    EligibilityResult.objects.filter(pk__in=stale).update(superseded_at=now)
-    EligibilityResult.objects.bulk_create(fresh)
+    for start in range(0, len(stale), BATCH):
+        EligibilityResult.objects.filter(pk__in=stale[start : start + BATCH]).update(superseded_at=now)
+    EligibilityResult.objects.bulk_create(fresh, batch_size=BATCH)
     summary.changed = len(fresh)
     _grant_no_application(versions=versions, fresh=fresh, summary=summary, now=now)
     if notify and summary.newly_eligible:
@@ -108,7 +117,7 @@ def _current_results(*, ids, policy_ids, restrict) -> dict:
     if restrict is not None:
         current = current.filter(enterprise_id__in=list(ids))
     fields = ("pk", "enterprise_id", "policy_id", "version_id", "outcome", "explanation")
-    return {(r.enterprise_id, r.policy_id): r for r in current.only(*fields)}
+    return {(r.enterprise_id, r.policy_id): r for r in current.values_list(*fields, named=True)}
 
 
 def _grant_no_application(*, versions, fresh, summary, now) -> None:
@@ -124,9 +133,7 @@ def _grant_no_application(*, versions, fresh, summary, now) -> None:
     ]
     amounts = {(r.enterprise_id, r.policy_id): r.benefit_estimate for r in fresh}
     existing = set(
-        Grant.objects.filter(policy_id__in=list(by_policy), enterprise_id__in=[e for e, _ in wanted]).values_list(
-            "enterprise_id", "policy_id", "version_id"
-        )
+        Grant.objects.filter(policy_id__in=list(by_policy)).values_list("enterprise_id", "policy_id", "version_id")
     )
     Grant.objects.bulk_create(
         [
@@ -140,7 +147,8 @@ def _grant_no_application(*, versions, fresh, summary, now) -> None:
             )
             for enterprise_id, policy_id in wanted
             if (enterprise_id, policy_id, by_policy[policy_id].pk) not in existing
-        ]
+        ],
+        batch_size=BATCH,
     )
 
 
