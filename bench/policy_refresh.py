@@ -75,9 +75,9 @@ def _toggle(enterprise_id: int) -> None:
 
 
 def measure(size: int, repeats: int, seed: int) -> dict:
-    from bench.dataset import ensure_dataset
     from django.core.management import call_command
 
+    from bench.dataset import ensure_dataset
     from sanlian.enterprises.models import Enterprise
     from sanlian.policies.models import EligibilityResult
     from sanlian.policies.services import eligibility_refresh

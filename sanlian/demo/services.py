@@ -27,6 +27,7 @@ from sanlian.enterprises.models import (
     Region,
 )
 
+from . import policies as policy_demo
 from . import story
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
 from .generator import IMPORTED_AT, SEED, DemoPlan, EnterpriseSpec, build_plan
@@ -45,10 +46,11 @@ class LoadResult:
     users_created: list[str] = field(default_factory=list)
     users_updated: list[str] = field(default_factory=list)
     story: bool = False
+    policies: policy_demo.PolicyLoadResult = field(default_factory=policy_demo.PolicyLoadResult)
 
     @property
     def changed(self) -> bool:
-        return bool(self.enterprises or self.users_created or self.users_updated)
+        return bool(self.enterprises or self.users_created or self.users_updated or self.policies.changed)
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,7 @@ def demo_load(*, seed: int = SEED, scale: float = 1.0, password: str = DEMO_PASS
         result.story = True
     if result.users_created:
         story.welcome([users[name] for name in result.users_created])
+    result.policies = policy_demo.load(users=users)
     return result
 
 
@@ -245,6 +248,7 @@ def demo_unload() -> dict[str, int]:
     """Remove the demo: its accounts, its enterprises (with everything they own) and their history."""
     enterprises = Enterprise.objects.filter(Q(is_demo=True) | Q(uscc__in=named_usccs()))
     ids = list(enterprises.values_list("pk", flat=True))
+    policy_demo.unload()
     users = User.objects.filter(username__in=DEMO_USERNAMES)
     audit, _ = AuditEvent.objects.filter(Q(enterprise_id__in=ids) | Q(actor__in=users)).delete()
     user_count = users.count()

@@ -3,9 +3,12 @@
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sanlian.core.api import ERRORS, MAX_ID, MoneyOut, Pagination
@@ -16,6 +19,8 @@ from . import selectors, services
 from .models import Policy
 
 router = Router(tags=["policies"])
+# A date in the query as text: pydantic would also take numbers ("0") as dates.
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 class PolicyListOut(Schema):
@@ -100,7 +105,7 @@ def policy_list(request, filters: Query[LibraryQuery]):
 @router.post("/policies/import", response={201: PolicyOut, **ERRORS}, summary="导入 YAML 为草稿 / import a draft")
 def policy_import(request, payload: YamlIn):
     version = services.policy_import_yaml(actor=request.auth, text=payload.yaml, default_region=request.auth.region)
-    return 201, _full(version)
+    return Status(201, _full(version))
 
 
 @router.get("/policies/{code}", response={200: PolicyOut, **ERRORS}, summary="政策详情 / one policy (or ?version=N)")
@@ -112,13 +117,21 @@ def policy_detail(request, code: str, version: int | None = None):
 
 
 @router.get(
-    "/enterprises/{int:enterprise_id}/eligibility",
+    "/enterprises/{pk}/eligibility",
     response={200: list[EligibilityOut], **ERRORS},
     summary="企业政策匹配结果及逐条说明 / an enterprise's eligibility (?on=DATE for what it was told then)",
 )
-def enterprise_eligibility(request, enterprise_id: int, on: date | None = None):
-    enterprise = get_scoped(request.auth, "policy.results", Enterprise.objects.all(), pk=min(enterprise_id, MAX_ID))
+def enterprise_eligibility(
+    request, pk: int = Path(..., ge=1, le=MAX_ID), on: str | None = Query(None, pattern=DATE_PATTERN)
+):
+    enterprise = get_scoped(request.auth, "policy.results", Enterprise.objects.all(), pk=pk)
     if on is not None:
+        try:
+            on = parse_date(on)
+        except ValueError:  # well formed but not a real date, e.g. 2026-02-30
+            on = None
+        if on is None:
+            raise ValidationError({"on": _("请输入有效日期(YYYY-MM-DD)")})
         moment = timezone.make_aware(datetime.combine(on, datetime.max.time()))
         results = selectors.enterprise_results_on(enterprise_id=enterprise.pk, moment=moment)
     else:

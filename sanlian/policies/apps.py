@@ -7,4 +7,5 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("政策与申报")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (queues re-evaluation when registry facts change)
+        # receivers queue re-evaluation when registry facts change; call_tasks registers the daily reminders.
+        from . import call_tasks, receivers  # noqa: F401

@@ -1,7 +1,8 @@
 """Background jobs of the policy module; each takes ids or names and is safe to run twice."""
 
-from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
+
+from .call_tasks import local_crontab
 
 
 @db_task(retries=2, retry_delay=30)
@@ -28,7 +29,7 @@ def _policies_reading(parameter: str) -> list[int]:
     return [v.policy_id for v in versions if parameter in rules.compiled_version(v, catalogue).params]
 
 
-@db_periodic_task(crontab(hour="2", minute="10"))
+@db_periodic_task(local_crontab(hour="2", minute="10"))
 def nightly_eligibility():
     """Dates move facts (years since founding, certificates expiring, policies coming into force)."""
     from .services.eligibility import eligibility_refresh

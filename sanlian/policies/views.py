@@ -89,7 +89,10 @@ def mine(request):
     require(user, "policy.results")
     if not user.is_enterprise_user or not user.enterprise_id:
         return redirect("policies:manage")
-    on = parse_date(request.GET.get("on") or "")
+    try:
+        on = parse_date(request.GET.get("on") or "")
+    except ValueError:  # well formed but not a real date
+        on = None
     if on:
         moment = timezone.make_aware(timezone.datetime.combine(on, timezone.datetime.max.time()))
         results = selectors.enterprise_results_on(enterprise_id=user.enterprise_id, moment=moment)

@@ -28,6 +28,19 @@ ROUTES = [
     ("put", "/enterprises/1/annual-reports/2023"),
     ("post", "/annual-reports/1/transition"),
     ("get", "/stats"),
+    ("get", "/policies"),
+    ("post", "/policies/import"),
+    ("get", "/policies/pj-rd"),
+    ("post", "/policies/pj-rd/publish"),
+    ("get", "/enterprises/1/eligibility"),
+    ("get", "/parameters"),
+    ("get", "/calls"),
+    ("get", "/calls/1"),
+    ("get", "/calls/1/applications"),
+    ("post", "/calls/1/applications"),
+    ("get", "/applications/1"),
+    ("patch", "/applications/1"),
+    ("post", "/applications/1/transition"),
 ]
 
 
@@ -35,7 +48,9 @@ def test_the_route_list_covers_every_operation_of_the_api():
     documented = {
         (method, path.removeprefix(API)) for path, item in api.get_openapi_schema()["paths"].items() for method in item
     }
-    templated = {(m, p.replace("/1", "/{pk}").replace("/2023", "/{year}")) for m, p in ROUTES}
+    templated = {
+        (m, p.replace("/1", "/{pk}").replace("/2023", "/{year}").replace("/pj-rd", "/{code}")) for m, p in ROUTES
+    }
     assert templated == documented
 
 

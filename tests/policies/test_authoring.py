@@ -78,7 +78,9 @@ def test_editing_a_published_policy_makes_a_new_draft_and_keeps_every_version(pu
     number_parameter(pujiang_officer)
     v1 = published_policy(pujiang_officer)
 
-    draft = services.policy_draft_save(actor=pujiang_officer, policy=v1.policy, data={"title": "浦江镇研发投入奖励(修订)"})
+    draft = services.policy_draft_save(
+        actor=pujiang_officer, policy=v1.policy, data={"title": "浦江镇研发投入奖励(修订)"}
+    )
     with committed():
         v2 = services.policy_publish(actor=pujiang_officer, policy=v1.policy)
 

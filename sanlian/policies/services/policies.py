@@ -69,12 +69,15 @@ def _check_param_value(parameter: Parameter, key: str, value) -> None:
 @transaction.atomic
 def parameter_create(*, actor, data: dict, now: datetime | None = None) -> Parameter:
     require(actor, "policy.edit")
-    parameter = Parameter(created_at=now or timezone.now(), **data)
+    now = now or timezone.now()
+    parameter = Parameter(created_at=now, **data)
     parameter.full_clean()
     if parameter.key_fact and rules.current_catalogue().facts.get(parameter.key_fact, None) is None:
         raise ValidationError({"key_fact": _("未知的企业指标「%(fact)s」") % {"fact": parameter.key_fact}})
     parameter.save()
-    audit_record(actor=actor, action="parameter.create", target=parameter, changes={"name": [None, parameter.name]})
+    audit_record(
+        actor=actor, action="parameter.create", target=parameter, changes={"name": [None, parameter.name]}, now=now
+    )
     return parameter
 
 
@@ -173,10 +176,10 @@ def policy_draft_save(*, actor, policy: Policy, data: dict, now: datetime | None
     """Edit the policy's draft (opening one from the published version first); published versions stay frozen."""
     require(actor, "policy.edit", policy)
     now = now or timezone.now()
-    validate_version_data(data)
     draft = _draft_for_update(policy, actor, now)
     is_new = draft.pk is None
     changes = apply_changes(draft, {k: v for k, v in data.items() if k in VERSION_FIELDS})
+    validate_version_data({name: getattr(draft, name) for name in VERSION_FIELDS})
     draft.full_clean(exclude=["policy"])
     draft.save()
     if is_new or changes:

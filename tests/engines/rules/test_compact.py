@@ -13,7 +13,10 @@ CATALOGUE = Catalogue(
 RULE = {
     "all": [
         {"fact": "rd_ratio", "op": ">=", "value": {"param": "rd_min"}},
-        {"any": [{"fact": "certifications", "op": "contains", "value": "hnte"}, {"not": {"fact": "cluster", "op": "in", "value": ["a", "b"]}}]},
+        {"any": [
+            {"fact": "certifications", "op": "contains", "value": "hnte"},
+            {"not": {"fact": "cluster", "op": "in", "value": ["a", "b"]}},
+        ]},
     ]
 }  # fmt: skip
 
