@@ -135,7 +135,7 @@ def enterprise_eligibility(
         moment = timezone.make_aware(datetime.combine(on, datetime.max.time()))
         results = selectors.enterprise_results_on(enterprise_id=enterprise.pk, moment=moment)
     else:
-        results = selectors.enterprise_results(enterprise_id=enterprise.pk)
+        results = selectors.enterprise_results(enterprise_id=enterprise.pk, as_of=timezone.localdate())
     return [
         {
             "policy": r.policy.code,

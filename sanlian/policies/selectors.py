@@ -87,10 +87,12 @@ def published_of(policy: Policy) -> PolicyVersion | None:
     return policy.versions.filter(status=PUBLISHED).first()
 
 
-def enterprise_results(*, enterprise_id: int) -> list[EligibilityResult]:
-    """The current result of every policy for one enterprise: eligible first, then unknown, then the rest."""
+def enterprise_results(*, enterprise_id: int, as_of: date) -> list[EligibilityResult]:
+    """The current result of every policy in force for one enterprise: eligible, then unknown, then the rest."""
     order = {Outcome.ELIGIBLE: 0, Outcome.UNKNOWN: 1, Outcome.NOT_ELIGIBLE: 2}
-    results = EligibilityResult.objects.filter(enterprise_id=enterprise_id, superseded_at__isnull=True)
+    results = EligibilityResult.objects.filter(enterprise_id=enterprise_id, superseded_at__isnull=True).filter(
+        Q(version__effective_until_date__isnull=True) | Q(version__effective_until_date__gte=as_of)
+    )
     results = list(results.select_related("version", "policy"))
     results.sort(key=lambda r: (order[r.outcome], r.version.title))
     return results

@@ -64,8 +64,8 @@ def detail(request, code):
     }
     user = request.user
     if getattr(user, "is_enterprise_user", False) and user.enterprise_id:
-        result = next((r for r in selectors.enterprise_results(enterprise_id=user.enterprise_id)
-                       if r.policy_id == version.policy_id), None)  # fmt: skip
+        results = selectors.enterprise_results(enterprise_id=user.enterprise_id, as_of=today)
+        result = next((r for r in results if r.policy_id == version.policy_id), None)
         context["result"] = result
         context["rows"] = presentation.explanation_rows(selectors.explained([result])[0][1]) if result else []
     return render(request, "policies/detail.html", context)
@@ -97,7 +97,7 @@ def mine(request):
         moment = timezone.make_aware(timezone.datetime.combine(on, timezone.datetime.max.time()))
         results = selectors.enterprise_results_on(enterprise_id=user.enterprise_id, moment=moment)
     else:
-        results = selectors.enterprise_results(enterprise_id=user.enterprise_id)
+        results = selectors.enterprise_results(enterprise_id=user.enterprise_id, as_of=timezone.localdate())
     grants = {g.policy_id: g for g in Grant.objects.filter(enterprise_id=user.enterprise_id)}
     items = [
         {
