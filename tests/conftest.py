@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from sanlian.policies import rules
 from tests import factories
@@ -15,6 +16,15 @@ def _fresh_cache():
     yield
     cache.clear()
     rules.clear_caches()
+    translation.deactivate()  # a request in English must not leave English active for the next test
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_tmp(tmp_path_factory):
+    """Uploaded files of the test run go to a temporary folder, never to the working tree's var/media."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture

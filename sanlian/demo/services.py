@@ -26,6 +26,7 @@ from sanlian.enterprises.models import (
     Park,
     Region,
 )
+from sanlian.enterprises.signals import facts_announcements_paused
 
 from . import policies as policy_demo
 from . import story
@@ -208,7 +209,15 @@ def _children_bulk(plan: DemoPlan, *, refs: References, ids: dict[str, int], rev
 
 @transaction.atomic
 def demo_load(*, seed: int = SEED, scale: float = 1.0, password: str = DEMO_PASSWORD) -> LoadResult:
-    """Load the demo of 浦江镇 / 闵行区; a second run changes nothing."""
+    """Load the demo of 浦江镇 / 闵行区; a second run changes nothing.
+
+    Registry changes do not queue a re-evaluation each: the policy loader evaluates everything once at the end.
+    """
+    with facts_announcements_paused():
+        return _demo_load(seed=seed, scale=scale, password=password)
+
+
+def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     plan = build_plan(seed=seed, scale=scale)
     refs = References.load()
     result = LoadResult()

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from sanlian.core.permissions import scope_queryset
 
@@ -13,13 +14,20 @@ PUBLISHED = PolicyVersion.Status.PUBLISHED
 
 
 def versions_in_force(*, as_of: date, policy_ids=None) -> list[PolicyVersion]:
-    """The published version of every policy in force on `as_of` (ordered by policy code)."""
-    versions = PolicyVersion.objects.filter(status=PUBLISHED, effective_from_date__lte=as_of).filter(
-        Q(effective_until_date__isnull=True) | Q(effective_until_date__gte=as_of)
-    )
+    """Per policy, the version that applied on `as_of`, if the policy was in force that day.
+
+    That is the latest version published by then (today: the published one); a policy published later
+    with retroactive effect counts with its first version.
+    """
+    versions = PolicyVersion.objects.exclude(status=PolicyVersion.Status.DRAFT)
     if policy_ids is not None:
         versions = versions.filter(policy_id__in=list(policy_ids))
-    return list(versions.select_related("policy").order_by("policy__code"))
+    chosen: dict[int, PolicyVersion] = {}
+    for version in versions.select_related("policy").order_by("policy_id", "number"):
+        published_by_then = version.published_at is None or timezone.localdate(version.published_at) <= as_of
+        if version.policy_id not in chosen or published_by_then:
+            chosen[version.policy_id] = version
+    return sorted((v for v in chosen.values() if v.in_force_on(as_of)), key=lambda v: v.policy.code)
 
 
 @dataclass(frozen=True)
