@@ -28,13 +28,40 @@ OP_TEXT = {
 GROUP_TEXT = {"all": "以下条件全部满足", "any": "以下条件满足其一", "not": "不满足以下条件"}
 
 
+# Facts whose values are reference codes, shown by their names.
+CODED_FACTS = {"town", "park", "cluster", "chain_nodes", "certifications"}
+
+
+def code_names() -> dict[str, str]:
+    """Reference code → name in the reader's language (towns, parks, clusters, chain nodes, certifications)."""
+    from sanlian.enterprises.models import CertificationType, ChainNode, Cluster, Park, Region
+    from sanlian.enterprises.models import localized_name as _localized
+
+    names: dict[str, str] = {}
+    for model in (Region, Park, Cluster, CertificationType):
+        for item in model.objects.all():
+            names[item.code] = _localized(item)
+    for node in ChainNode.objects.all():
+        names[node.code] = f"{node.code} {_localized(node)}"
+    return names
+
+
+def _named(fact_name: str, value, names: dict | None):
+    if names is None or fact_name not in CODED_FACTS:
+        return value
+    if isinstance(value, list | tuple | set):
+        return [names.get(v, v) for v in value]
+    return names.get(value, value) if isinstance(value, str) else value
+
+
 def fact_label(name: str) -> str:
     fact = FACTS_BY_NAME.get(name)
     return str(fact.label) if fact else name
 
 
-def format_value(fact_name: str, value) -> str:
-    """A fact value with its unit; money in 万元 so that large amounts stay readable."""
+def format_value(fact_name: str, value, names: dict | None = None) -> str:
+    """A fact value with its unit; money in 万元 so that large amounts stay readable; codes by their names."""
+    value = _named(fact_name, value, names)
     if value is None:
         return _("(缺少数据)")
     fact = FACTS_BY_NAME.get(fact_name)
@@ -51,11 +78,12 @@ def format_value(fact_name: str, value) -> str:
     return str(value)
 
 
-def criterion_text(node: dict) -> str:
+def criterion_text(node: dict, names: dict | None = None) -> str:
     """ "研发投入占营收比例 ≥ 4 %" for a criterion of a rule tree or of an explanation."""
     threshold = node.get("threshold", node.get("value"))
     if isinstance(threshold, dict) and "param" in threshold:
         threshold = None
+    threshold = _named(node["fact"], threshold, names)
     op = OP_TEXT.get(node["op"], node["op"])
     shown = (
         format_value(node["fact"], threshold) if threshold is not None else _("参数 %(p)s") % {"p": node.get("param")}
@@ -67,19 +95,21 @@ def criterion_text(node: dict) -> str:
     return node.get("label") or f"{fact_label(node['fact'])} {op} {shown}"
 
 
-def explanation_rows(tree: dict, depth: int = 0) -> list[dict]:
+def explanation_rows(tree: dict, depth: int = 0, names: dict | None = None) -> list[dict]:
     """Flatten an explanation tree into table rows (groups as headings, criteria with value and margin)."""
     if not tree:
         return []
+    names = code_names() if names is None else names
     if tree.get("kind") == "criterion":
-        return [_criterion_row(tree, depth)]
+        return [_criterion_row(tree, depth, names)]
     rows = [{"kind": "group", "depth": depth, "text": _(GROUP_TEXT[tree["kind"]]), "outcome": tree["outcome"]}]
     for child in tree.get("children", []):
-        rows.extend(explanation_rows(child, depth + 1))
+        rows.extend(explanation_rows(child, depth + 1, names))
     return rows
 
 
-def _criterion_row(node: dict, depth: int) -> dict:
+def _criterion_row(node: dict, depth: int, names: dict) -> dict:
+    threshold = format_value(node["fact"], node.get("threshold"), names)
     margin = node.get("margin")
     margin_text = ""
     if margin is not None and node["op"] in (">=", ">", "<=", "<"):
@@ -88,10 +118,10 @@ def _criterion_row(node: dict, depth: int) -> dict:
     return {
         "kind": "criterion",
         "depth": depth,
-        "text": criterion_text(node),
+        "text": criterion_text(node, names),
         "label": fact_label(node["fact"]),
-        "value": format_value(node["fact"], node.get("value")),
-        "threshold": f"{OP_TEXT.get(node['op'], node['op'])} {format_value(node['fact'], node.get('threshold'))}",
+        "value": format_value(node["fact"], node.get("value"), names),
+        "threshold": f"{OP_TEXT.get(node['op'], node['op'])} {threshold}",
         "param": node.get("param") or "",
         "source": node.get("param_source") or "",
         "margin": margin_text,
@@ -114,20 +144,21 @@ def missing_facts(tree: dict) -> list[str]:
     return found
 
 
-def rule_rows(tree, params: dict, depth: int = 0) -> list[dict]:
+def rule_rows(tree, params: dict, depth: int = 0, names: dict | None = None) -> list[dict]:
     """A rule tree (no enterprise) as rows, with parameters shown at their current value."""
     if not isinstance(tree, dict) or not tree:
         return []
+    names = code_names() if names is None else names
     for kind in ("all", "any"):
         if kind in tree:
             rows = [{"kind": "group", "depth": depth, "text": _(GROUP_TEXT[kind])}]
             for child in tree[kind]:
-                rows.extend(rule_rows(child, params, depth + 1))
+                rows.extend(rule_rows(child, params, depth + 1, names))
             return rows
     if "not" in tree:
         return [
             {"kind": "group", "depth": depth, "text": _(GROUP_TEXT["not"])},
-            *rule_rows(tree["not"], params, depth + 1),
+            *rule_rows(tree["not"], params, depth + 1, names),
         ]
     node = dict(tree)
     value = node.get("value")
@@ -142,7 +173,7 @@ def rule_rows(tree, params: dict, depth: int = 0) -> list[dict]:
         {
             "kind": "criterion",
             "depth": depth,
-            "text": criterion_text(node),
+            "text": criterion_text(node, names),
             "param": node.get("param", ""),
             "keyed": node.get("keyed"),
         }

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from sanlian.core.permissions import scope_queryset
@@ -152,12 +152,12 @@ def parameters_with_values(*, as_of: date) -> list[dict]:
     return rows
 
 
-def policy_counts(*, policy_ids) -> dict[int, dict[str, int]]:
-    """Current outcome counts per policy."""
+def policy_counts(*, user, policy_ids) -> dict[int, dict[str, int]]:
+    """Current outcome counts per policy over the enterprises in the user's scope."""
+    rows = scope_queryset(user, EligibilityResult.objects.all()).filter(
+        policy_id__in=list(policy_ids), superseded_at__isnull=True
+    )
     counts: dict[int, dict[str, int]] = {}
-    rows = EligibilityResult.objects.filter(policy_id__in=list(policy_ids), superseded_at__isnull=True)
-    from django.db.models import Count
-
     for policy_id, outcome, n in rows.values_list("policy_id", "outcome").annotate(n=Count("pk")).order_by():
         counts.setdefault(policy_id, {o.value: 0 for o in Outcome})[outcome] = n
     return counts

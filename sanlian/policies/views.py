@@ -99,10 +99,11 @@ def mine(request):
     else:
         results = selectors.enterprise_results(enterprise_id=user.enterprise_id, as_of=timezone.localdate())
     grants = {g.policy_id: g for g in Grant.objects.filter(enterprise_id=user.enterprise_id)}
+    names = presentation.code_names()
     items = [
         {
             "result": r,
-            "rows": presentation.explanation_rows(tree),
+            "rows": presentation.explanation_rows(tree, names=names),
             "missing": presentation.missing_facts(tree),
             "grant": grants.get(r.policy_id),
         }
@@ -139,7 +140,7 @@ def quick_apply(request, code):
 def manage(request):
     require(request.user, "policy.edit")
     policies = selectors.policies_for_officer(request.user)
-    counts = selectors.policy_counts(policy_ids=[p.pk for p in policies])
+    counts = selectors.policy_counts(user=request.user, policy_ids=[p.pk for p in policies])
     rows = []
     for policy in policies:
         versions = list(policy.versions.all())

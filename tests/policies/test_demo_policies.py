@@ -140,7 +140,8 @@ def test_every_version_s_test_cases_pass_and_cover_the_three_outcomes(demo):
 
 def test_every_policy_in_force_finds_some_eligible_and_some_not_eligible_enterprises(demo):
     versions = in_force()
-    counts = selectors.policy_counts(policy_ids=[v.policy_id for v in versions])
+    admin = User.objects.get(username="admin")
+    counts = selectors.policy_counts(user=admin, policy_ids=[v.policy_id for v in versions])
     enterprises = Enterprise.objects.count()
     for version in versions:
         row = counts[version.policy_id]
