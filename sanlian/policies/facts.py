@@ -39,7 +39,7 @@ FACTS: tuple[FactDef, ...] = (
     FactDef("is_gene_related", "bool", _("基因相关"), reads=("enterprise.is_gene_related",)),
     FactDef("chain_nodes", "set", _("产业链环节"), reads=("enterprise.chain_nodes",)),
     FactDef("years_since_founding", "number", _("成立年限"), _("年"), reads=("enterprise.founded_date",)),
-    FactDef("report_year", "number", _("年报年度"), _("年"), REPORT_SOURCE, ("report",)),
+    FactDef("report_year", "number", _("年报年度"), "", REPORT_SOURCE, ("report",)),
     FactDef("revenue_last_year", "number", _("上年度营业收入"), _("元"), REPORT_SOURCE, ("report",)),
     FactDef("revenue_growth", "number", _("营业收入增长率"), "%", REPORT_SOURCE, ("report",)),
     FactDef("tax_last_year", "number", _("上年度纳税总额"), _("元"), REPORT_SOURCE, ("report",)),

@@ -73,7 +73,9 @@ def format_value(fact_name: str, value, names: dict | None = None) -> str:
     if isinstance(value, int | float | Decimal):
         if unit == str(_("元")):
             return f"{wan(Decimal(str(value)))} {_('万元')}"
-        number = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+        # Years and other small whole numbers read better without a thousands separator.
+        grouping = "," if abs(value) >= 10_000 else ""
+        number = f"{value:{grouping}.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:{grouping}}"
         return f"{number} {unit}".strip()
     return str(value)
 

@@ -6,28 +6,30 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sanlian.engines.rules import CompiledRule, RuleError, RuleSyntaxError, compile_rule, load_yaml, resolve_params
 
 from . import facts
 from .models import Parameter, ParameterValue, PolicyVersion
 
+# Marked for extraction here, translated when shown (rule_error_message).
 RULE_ERRORS = {
-    "bad_node": "节点格式不正确",
-    "empty_group": "条件组不能为空",
-    "unknown_fact": "未知的企业指标「%(fact)s」",
-    "unknown_param": "未知的参数「%(param)s」",
-    "bad_op": "该指标不支持运算符「%(op)s」",
-    "type_mismatch": "取值类型与运算符不匹配",
-    "param_key_unknown": "参数的分档依据不是文本指标",
-    "param_cycle": "参数相互引用形成循环:%(cycle)s",
-    "bad_expected": "预期结果只能是 eligible、not_eligible 或 unknown",
+    "bad_node": gettext_noop("节点格式不正确"),
+    "empty_group": gettext_noop("条件组不能为空"),
+    "unknown_fact": gettext_noop("未知的企业指标「%(fact)s」"),
+    "unknown_param": gettext_noop("未知的参数「%(param)s」"),
+    "bad_op": gettext_noop("该指标不支持运算符「%(op)s」"),
+    "type_mismatch": gettext_noop("取值类型与运算符不匹配"),
+    "param_key_unknown": gettext_noop("参数的分档依据不是文本指标"),
+    "param_cycle": gettext_noop("参数相互引用形成循环:%(cycle)s"),
+    "bad_expected": gettext_noop("预期结果只能是 eligible、not_eligible 或 unknown"),
 }
 
 
 def rule_error_message(error: RuleError) -> str:
     """The engine's error in the user's language, with the path of the faulty node."""
-    template = RULE_ERRORS.get(error.code, "规则有误")
+    template = RULE_ERRORS.get(error.code, gettext_noop("规则有误"))
     params = {key: str(value) for key, value in (error.params or {}).items()}
     try:
         text = _(template) % params
