@@ -44,6 +44,21 @@ class Command(BaseCommand):
                     "updated": len(result.users_updated),
                 }
             )
+            p = result.policies
+            self.stdout.write(
+                _(
+                    "政策 %(policies)s 项(%(versions)s 个版本),参数 %(parameters)s 个,申报通知 %(calls)s 个,"
+                    "申报 %(applications)s 份,政策匹配结果 %(results)s 条"
+                )
+                % {
+                    "policies": p.policies,
+                    "versions": p.versions,
+                    "parameters": p.parameters,
+                    "calls": p.calls,
+                    "applications": p.applications,
+                    "results": p.results,
+                }
+            )
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
         figures = stats(Region.objects.get(code="pujiang"), REVENUE_TARGET_YEAR)
