@@ -67,7 +67,6 @@ def publish_generated_policies(seed: int) -> int:
 def _toggle(enterprise_id: int) -> None:
     """Flip facts many generated rules read, without going through the services (untimed)."""
     from django.db.models import Q
-    from django.db.models.functions import Now  # noqa: F401  (keeps the import cheap to reason about)
 
     from sanlian.enterprises.models import Enterprise
 

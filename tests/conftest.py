@@ -4,8 +4,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from sanlian.core.services import api_token_create
 from sanlian.policies import rules
 from tests import factories
+from tests.api.client import ApiClient
 
 
 @pytest.fixture(autouse=True)
@@ -61,3 +63,19 @@ def enterprise_admin(pujiang_enterprise):
 def redis_url():
     """Redis is always running in CI and in sessions; never skipped."""
     return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def api_as(db):
+    """`api_as(user)`: a client speaking for `user` through a freshly made bearer token."""
+
+    def make(user) -> ApiClient:
+        _token, key = api_token_create(user=user, name="tests")
+        return ApiClient(key)
+
+    return make
+
+
+@pytest.fixture
+def anonymous_api(db) -> ApiClient:
+    return ApiClient()

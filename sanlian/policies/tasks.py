@@ -22,11 +22,9 @@ def _policies_reading(parameter: str) -> list[int]:
     from django.utils import timezone
 
     from . import rules
-    from .selectors import versions_in_force
 
-    catalogue = rules.current_catalogue()
-    versions = versions_in_force(as_of=timezone.localdate())
-    return [v.policy_id for v in versions if parameter in rules.compiled_version(v, catalogue).params]
+    config = rules.config_as_of(timezone.localdate())
+    return [v.policy_id for v, rule in zip(config.versions, config.compiled, strict=True) if parameter in rule.params]
 
 
 @db_periodic_task(local_crontab(hour="2", minute="10"))

@@ -54,10 +54,11 @@ def detail(request, code):
         raise Http404
     today = timezone.localdate()
     params = rules.params_as_of(today)
+    names = presentation.code_names()
     context = {
         "version": version,
         "today": today,
-        "criteria": presentation.rule_rows(version.rule, params),
+        "criteria": presentation.rule_rows(version.rule, params, names=names),
         "history": selectors.published_history(version.policy),
         "attachments": version.policy.attachments.all(),
         "can_edit": has_perm(request.user, "policy.edit", version.policy),
@@ -67,7 +68,8 @@ def detail(request, code):
         results = selectors.enterprise_results(enterprise_id=user.enterprise_id, as_of=today)
         result = next((r for r in results if r.policy_id == version.policy_id), None)
         context["result"] = result
-        context["rows"] = presentation.explanation_rows(selectors.explained([result])[0][1]) if result else []
+        tree = selectors.explained([result])[0][1] if result else None
+        context["rows"] = presentation.explanation_rows(tree, names=names) if tree else []
     return render(request, "policies/detail.html", context)
 
 

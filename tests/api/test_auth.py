@@ -10,7 +10,7 @@ from django.utils import timezone
 from sanlian.config.api import api
 from sanlian.core.models import ApiToken
 
-from .conftest import API, ApiClient
+from .client import API, ApiClient
 
 # Every route with a concrete path, so each one is called unauthenticated.
 ROUTES = [

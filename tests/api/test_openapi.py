@@ -19,7 +19,7 @@ from sanlian.core.services import api_token_create
 from sanlian.enterprises import services
 from tests import factories
 
-from .conftest import API
+from .client import API
 from .helpers import certify, report
 
 

@@ -2,7 +2,6 @@
 
 import pytest
 import schemathesis
-import time_machine
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
@@ -11,27 +10,11 @@ from sanlian.core.services import api_token_create
 from sanlian.policies import services
 from sanlian.policies.models import Application
 from tests import factories
-from tests.api.conftest import API, ApiClient
+from tests.api.client import API, ApiClient
 
-from .calls_data import GOOD_DATA, TODAY, draft, make_call, submitted, upload, user_of
+from .calls_data import GOOD_DATA, draft, make_call, submitted, upload, user_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _today_and_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(TODAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def api_as(db):
-    def make(user) -> ApiClient:
-        _token, key = api_token_create(user=user, name="tests")
-        return ApiClient(key)
-
-    return make
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_calls_today")]
 
 
 @pytest.fixture

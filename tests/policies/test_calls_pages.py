@@ -4,7 +4,6 @@ from datetime import date
 from io import BytesIO
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,7 +15,6 @@ from tests import factories
 from .calls_data import (
     GOOD_DATA,
     PNG,
-    TODAY,
     call_data,
     draft,
     make_call,
@@ -26,14 +24,7 @@ from .calls_data import (
     user_of,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _today_and_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(TODAY, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_calls_today")]
 
 
 @pytest.fixture

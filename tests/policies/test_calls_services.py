@@ -5,7 +5,6 @@ from datetime import date
 from unittest import mock
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.query import QuerySet
 
@@ -29,14 +28,7 @@ from .calls_data import (
 )
 from .helpers import approved_report, number_parameter
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _today_and_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(TODAY, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_calls_today")]
 
 
 @pytest.fixture

@@ -185,13 +185,12 @@ def draft_preview(*, draft: PolicyVersion, as_of: date) -> Preview:
     """Who becomes eligible and who drops out if the draft replaces the published version."""
     from sanlian.enterprises.models import Enterprise
 
-    catalogue = rules.current_catalogue()
-    params = rules.params_as_of(as_of, catalogue=catalogue)
+    config = rules.config_as_of(as_of)
     published = draft.policy.versions.filter(status=PolicyVersion.Status.PUBLISHED).first()
     trees = [draft.rule, published.rule if published else None]
-    compiled = [rules.compile_or_error(t, catalogue) for t in trees if t is not None]
-    table = facts.fact_table(as_of=as_of, catalogue=catalogue)
-    evaluation = evaluate(compiled, table, params, explain=False)
+    compiled = [rules.compile_or_error(t, config.catalogue) for t in trees if t is not None]
+    table = facts.fact_table(as_of=as_of, catalogue=config.catalogue)
+    evaluation = evaluate(compiled, table, config.params, explain=False)
     new = evaluation.outcomes[0]
     old = evaluation.outcomes[1] if published else np.zeros_like(new)
     names = dict(Enterprise.objects.filter(pk__in=table.ids).values_list("pk", "name"))

@@ -2,10 +2,7 @@
 
 import json
 
-import pytest
 from django.test import Client
-
-from sanlian.core.services import api_token_create
 
 API = "/api/v1"
 
@@ -31,19 +28,3 @@ class ApiClient:
 
     def put(self, path: str, body):
         return self._send("put", path, body)
-
-
-@pytest.fixture
-def api_as(db):
-    """`api_as(user)`: a client speaking for `user` through a freshly made bearer token."""
-
-    def make(user) -> ApiClient:
-        _token, key = api_token_create(user=user, name="tests")
-        return ApiClient(key)
-
-    return make
-
-
-@pytest.fixture
-def anonymous_api(db) -> ApiClient:
-    return ApiClient()
