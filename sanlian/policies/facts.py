@@ -8,11 +8,22 @@ during Y+1), and a fact with no such source is missing, which the engine reports
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from django.utils.translation import gettext_lazy as _
 
+from sanlian.core.sql import Statement, placeholders, run_batch
 from sanlian.engines.rules import Catalogue, FactSpec, FactTable, ParamSpec
-from sanlian.enterprises.models import AnnualReport, Certification, Enterprise
+from sanlian.enterprises.models import (
+    AnnualReport,
+    Certification,
+    CertificationType,
+    ChainNode,
+    Cluster,
+    Enterprise,
+    Park,
+    Region,
+)
 from sanlian.enterprises.selectors import KEY_ENTERPRISE_TYPE
 
 REPORT_SOURCE = _("最近一期审核通过的年报")
@@ -105,26 +116,38 @@ def _report_facts(reports: list[dict], as_of: date) -> dict:
     }
 
 
-def enterprise_fact_records(*, as_of: date, enterprise_ids=None) -> tuple[list[int], list[dict]]:
-    """(ids, records) of every enterprise (or the given ones), with their facts on `as_of`."""
-    enterprises = Enterprise.objects.order_by("pk")
-    if enterprise_ids is not None:
-        enterprises = enterprises.filter(pk__in=list(enterprise_ids))
-    rows = list(
-        enterprises.values_list(
-            "pk", "town__code", "park__code", "cluster__code", "is_biomedical", "is_gene_related", "founded_date"
+def fact_statements(*, as_of: date, enterprise_ids=None) -> list[Statement]:
+    """The reads behind the fact records, for callers that send them in one batch with their own."""
+    ids = None if enterprise_ids is None else list(enterprise_ids)
+    tables, narrowing = _tables(), _Narrowing(ids)
+    approved = [AnnualReport.Status.APPROVED.value, as_of.year]
+    return [
+        (template.format(t=tables, where=narrowing), [*params, *(ids or ())])
+        for template, params in (
+            (_ENTERPRISES, ()),
+            (_CHAIN_NODES, ()),
+            (_CERTIFICATIONS, ()),
+            (_APPROVED_REPORTS, approved),
         )
-    )
-    ids = [r[0] for r in rows]
-    nodes, certs, key_years, reports = _related(ids, as_of, enterprise_ids is not None)
+    ]
+
+
+def fact_records(rows: list[list[tuple]], as_of: date) -> tuple[list[int], list[dict]]:
+    """(ids, records) with the facts on `as_of`, from the rows of `fact_statements`."""
+    enterprises, chain_nodes, certifications, approved_reports = rows
+    nodes = defaultdict(list)
+    for enterprise_id, code in chain_nodes:
+        nodes[enterprise_id].append(code)
+    certs, key_years = _certifications(certifications, as_of)
+    reports = _reports(approved_reports)
     records = []
-    for pk, town, park, cluster, biomedical, gene, founded in rows:
+    for pk, town, park, cluster, biomedical, gene, founded in enterprises:
         record = {
             "town": town,
             "park": park,
             "cluster": cluster,
-            "is_biomedical": biomedical,
-            "is_gene_related": gene,
+            "is_biomedical": bool(biomedical),
+            "is_gene_related": bool(gene),
             "chain_nodes": nodes.get(pk, ()),
             "years_since_founding": _years_between(founded, as_of) if founded else None,
             "certifications": certs.get(pk, ()),
@@ -132,33 +155,103 @@ def enterprise_fact_records(*, as_of: date, enterprise_ids=None) -> tuple[list[i
         }
         record.update(_report_facts(reports.get(pk, []), as_of))
         records.append(record)
-    return ids, records
+    return [r[0] for r in enterprises], records
 
 
-def _related(ids: list[int], as_of: date, filtered: bool):
-    """Chain nodes, certifications valid on `as_of`, key-enterprise years and approved reports per enterprise."""
-    narrow = {"enterprise_id__in": ids} if filtered else {}
-    nodes = defaultdict(list)
-    through = Enterprise.chain_nodes.through.objects.filter(**narrow)
-    for enterprise_id, code in through.values_list("enterprise_id", "chainnode__code"):
-        nodes[enterprise_id].append(code)
-    certs, key_years = defaultdict(set), defaultdict(set)
-    held = Certification.objects.filter(**narrow).values_list(
-        "enterprise_id", "type__code", "year", "valid_from_date", "valid_until_date"
-    )
-    for enterprise_id, code, year, valid_from, valid_until in held:
-        if (valid_from is None or valid_from <= as_of) and (valid_until is None or as_of <= valid_until):
-            certs[enterprise_id].add(code)
-        if code == KEY_ENTERPRISE_TYPE and year is not None:
-            key_years[enterprise_id].add(str(year))
-    reports = defaultdict(list)
-    approved = AnnualReport.objects.filter(**narrow, status=AnnualReport.Status.APPROVED, year__lte=as_of.year)
-    fields = ("enterprise_id", "year", "revenue", "tax", "rd_spend", "employees", "rd_staff", "patents_invention")
-    for row in approved.order_by("enterprise_id", "-year").values(*fields):
-        reports[row["enterprise_id"]].append(row)
-    return nodes, certs, key_years, reports
+def enterprise_fact_records(*, as_of: date, enterprise_ids=None) -> tuple[list[int], list[dict]]:
+    """(ids, records) of every enterprise (or the given ones), with their facts on `as_of`."""
+    if enterprise_ids is not None and not len(enterprise_ids):
+        return [], []
+    return fact_records(run_batch(fact_statements(as_of=as_of, enterprise_ids=enterprise_ids)), as_of)
 
 
 def fact_table(*, as_of: date, catalogue: Catalogue, enterprise_ids=None) -> FactTable:
     ids, records = enterprise_fact_records(as_of=as_of, enterprise_ids=enterprise_ids)
     return FactTable.from_records(records, catalogue, ids=ids)
+
+
+# The fact readers are plain SQL: re-evaluating one enterprise after a change is on the hot path (target
+# ≤ 5 ms, store included), and compiling four ORM queries cost more than running them. Codes are read by
+# scalar subqueries rather than joins, which PostgreSQL plans in a third of the time. `{where:column}`
+# narrows to the given enterprise ids; `{t[...]}` are the models' table names.
+_ENTERPRISES = """
+    SELECT e.id,
+        (SELECT code FROM {t[region]} WHERE id = e.town_id),
+        (SELECT code FROM {t[park]} WHERE id = e.park_id),
+        (SELECT code FROM {t[cluster]} WHERE id = e.cluster_id),
+        e.is_biomedical, e.is_gene_related, e.founded_date
+    FROM {t[enterprise]} e WHERE 1 = 1 {where:e.id} ORDER BY e.id
+"""
+_CHAIN_NODES = """
+    SELECT en.enterprise_id, node.code
+    FROM {t[enterprise_nodes]} en JOIN {t[chain_node]} node ON node.id = en.chainnode_id
+    WHERE 1 = 1 {where:en.enterprise_id}
+"""
+_CERTIFICATIONS = """
+    SELECT c.enterprise_id, ct.code, c.year, c.valid_from_date, c.valid_until_date
+    FROM {t[certification]} c JOIN {t[certification_type]} ct ON ct.id = c.type_id
+    WHERE 1 = 1 {where:c.enterprise_id}
+"""
+_APPROVED_REPORTS = """
+    SELECT r.enterprise_id, r.year, r.revenue, r.tax, r.rd_spend, r.employees, r.rd_staff, r.patents_invention
+    FROM {t[annual_report]} r WHERE r.status = %s AND r.year <= %s {where:r.enterprise_id}
+    ORDER BY r.enterprise_id, r.year DESC
+"""
+
+
+class _Narrowing:
+    """Formats `{where:column}` as `AND column IN (%s, …)` for the given ids, or as nothing."""
+
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __format__(self, column):
+        return "" if self.ids is None else f"AND {column} IN ({placeholders(len(self.ids))})"
+
+
+@cache
+def _tables() -> dict:
+    return {
+        "enterprise": Enterprise._meta.db_table,
+        "enterprise_nodes": Enterprise.chain_nodes.through._meta.db_table,
+        "chain_node": ChainNode._meta.db_table,
+        "region": Region._meta.db_table,
+        "park": Park._meta.db_table,
+        "cluster": Cluster._meta.db_table,
+        "certification": Certification._meta.db_table,
+        "certification_type": CertificationType._meta.db_table,
+        "annual_report": AnnualReport._meta.db_table,
+    }
+
+
+def _certifications(rows, as_of: date):
+    """Certification codes valid on `as_of`, and the years of key-enterprise recognition, per enterprise."""
+    certs, key_years = defaultdict(set), defaultdict(set)
+    for enterprise_id, code, year, valid_from, valid_until in rows:
+        if (valid_from is None or valid_from <= as_of) and (valid_until is None or as_of <= valid_until):
+            certs[enterprise_id].add(code)
+        if code == KEY_ENTERPRISE_TYPE and year is not None:
+            key_years[enterprise_id].add(str(year))
+    return certs, key_years
+
+
+def _yuan(fen):
+    return None if fen is None else fen / 100
+
+
+def _reports(rows) -> dict[int, list[dict]]:
+    """Approved reports per enterprise, newest first, amounts in yuan (stored as integer fen)."""
+    reports = defaultdict(list)
+    for enterprise_id, year, revenue, tax, rd_spend, employees, rd_staff, patents in rows:
+        reports[enterprise_id].append(
+            {
+                "year": year,
+                "revenue": _yuan(revenue),
+                "tax": _yuan(tax),
+                "rd_spend": _yuan(rd_spend),
+                "employees": employees,
+                "rd_staff": rd_staff,
+                "patents_invention": patents,
+            }
+        )
+    return reports

@@ -167,9 +167,12 @@ class PolicyAttachment(models.Model):
 class EligibilityResult(models.Model):
     """What an enterprise was told about a policy, from `evaluated_at` until `superseded_at`."""
 
-    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+")
+    # Every index costs each refresh's writes. Reads go by enterprise (served by the history and
+    # current-result indexes below, which lead with it) or by policy; a version's results are looked up
+    # only when a version is deleted, which published versions never are.
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False)
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="results")
-    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="+", db_index=False)
     outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices)
     # [value, threshold, outcome code] per criterion of the (frozen) version's rule, in document order;
     # selectors.explained() rebuilds the readable tree from it.

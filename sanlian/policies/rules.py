@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from sanlian.core.sql import Statement, run_batch
 from sanlian.engines.rules import CompiledRule, RuleError, RuleSyntaxError, compile_rule, load_yaml, resolve_params
 
 from . import facts
@@ -105,24 +105,26 @@ class Config:
     params: dict
 
 
-def _stamp() -> tuple:
+def stamp_statement() -> Statement:
     """One cheap query whose answer changes whenever parameters or published versions change."""
     p, v, pv = Parameter._meta.db_table, ParameterValue._meta.db_table, PolicyVersion._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(id) FROM {v}), (SELECT COUNT(*) FROM {v}), (SELECT MAX(id) FROM {p}), "
-            f"(SELECT COUNT(*) FROM {p}), (SELECT MAX(published_at) FROM {pv}), "
-            f"(SELECT COUNT(*) FROM {pv} WHERE status = %s)",
-            [PolicyVersion.Status.PUBLISHED],
-        )
-        return tuple(cursor.fetchone())
+    sql = (
+        f"SELECT * FROM (SELECT COUNT(*), MAX(id) FROM {v}) v, (SELECT COUNT(*), MAX(id) FROM {p}) p, "
+        f"(SELECT COUNT(*), MAX(published_at) FROM {pv} WHERE status = %s) pv"
+    )
+    return sql, [PolicyVersion.Status.PUBLISHED.value]
 
 
-def config_as_of(as_of: date) -> Config:
-    """The evaluation configuration on `as_of`, rebuilt only when parameters or publications changed."""
+def config_as_of(as_of: date, stamp_rows: list[tuple] | None = None) -> Config:
+    """The evaluation configuration on `as_of`, rebuilt only when parameters or publications changed.
+
+    `stamp_rows` are the rows of `stamp_statement()` when the caller read them in its own batch.
+    """
     from .selectors import versions_in_force
 
-    key = (as_of, _stamp())
+    if stamp_rows is None:
+        [stamp_rows] = run_batch([stamp_statement()])
+    key = (as_of, tuple(stamp_rows[0]))
     config = _CONFIGS.get(key)
     if config is None:
         catalogue = current_catalogue()

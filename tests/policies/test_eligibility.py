@@ -13,7 +13,7 @@ from sanlian.enterprises import services as registry
 from sanlian.enterprises.models import CertificationType
 from sanlian.policies import selectors, services
 from sanlian.policies.facts import enterprise_fact_records
-from sanlian.policies.models import EligibilityResult, Grant
+from sanlian.policies.models import EligibilityResult, Grant, Parameter
 from tests import factories
 
 from .helpers import approved_report, committed, number_parameter, published_policy
@@ -271,3 +271,40 @@ def test_the_preview_lists_who_becomes_eligible_and_who_drops_out(pujiang_office
     assert [e["name"] for e in preview.lost] == ["中等研发企业"]
     assert preview.gained == []
     assert preview.counts["draft"]["eligible"] == 1 and preview.counts["published"]["eligible"] == 2
+
+
+def test_results_are_stored_exactly_whatever_the_number_of_statements(pujiang_officer, monkeypatch):
+    """The refresh writes in plain SQL: amounts, explanations and times must read back as the ORM wrote them."""
+    from sanlian.policies.services import eligibility
+
+    monkeypatch.setattr(eligibility, "BATCH", 2)  # five enterprises: three insert statements, two updates
+    spends = ["456789.10", "500000.00", "888888.88", "100000.00", "612345.67"]
+    with time_machine.travel(TODAY, tick=False):
+        enterprises = [factories.enterprise("pujiang", name=f"企业{i}") for i in range(len(spends))]
+        for enterprise, spend in zip(enterprises, spends, strict=True):
+            approved_report(enterprise, 2025, pujiang_officer, revenue=Decimal("10000000"), rd_spend=Decimal(spend))
+        number_parameter(pujiang_officer)
+        policy = published_policy(pujiang_officer).policy
+
+    first = {r.enterprise_id: r for r in EligibilityResult.objects.filter(policy=policy)}
+    assert {first[e.pk].benefit_estimate for e in enterprises} == {
+        Decimal("45678.91"), Decimal("50000.00"), Decimal("88888.89"), None, Decimal("61234.57")
+    }  # fmt: skip
+    assert {(r.evaluated_at, r.facts_as_of, r.superseded_at) for r in first.values()} == {
+        (TODAY, date(2026, 6, 1), None)
+    }
+    assert first[enterprises[0].pk].explanation == [["pujiang", "pujiang", 2], [4.57, 4, 2]]
+
+    later = datetime(2026, 6, 2, 10, 30, 15, 123456, tzinfo=timezone.get_default_timezone())
+    parameter = Parameter.objects.get(name="rd_ratio_min")
+    with time_machine.travel(later, tick=False), committed():  # the threshold moves for everyone
+        services.parameter_value_record(
+            actor=pujiang_officer, parameter=parameter, value=5, effective_date=later.date()
+        )
+
+    for enterprise in enterprises:
+        old = EligibilityResult.objects.get(pk=first[enterprise.pk].pk)
+        new = current(enterprise, policy)
+        assert old.superseded_at == later and new.evaluated_at == later and new.facts_as_of == date(2026, 6, 2)
+    assert current(enterprises[0], policy).outcome == "not_eligible"
+    assert current(enterprises[2], policy).benefit_estimate == Decimal("88888.89")

@@ -21,6 +21,7 @@ class Evaluation:
         self.params = params
         self.outcomes = outcomes
         self._kept = kept  # per rule, the outcomes of each criterion (indexable by row); None without explain
+        self._row_values = (None, {})  # the last row compacted and its fact values, read once for all rules
 
     def counts(self, rule_index: int) -> dict[str, int]:
         tally = np.bincount(self.outcomes[rule_index], minlength=3)
@@ -35,11 +36,16 @@ class Evaluation:
         return explain_rule(rule._root, self.table, self.params, self._kept[rule_index], row)
 
     def compact(self, rule_index: int, row: int) -> list:
-        """What a stored result keeps, without building the tree: equals compact_explanation(explain(...))."""
+        """What a stored result keeps, without building the tree: equals compact_explanation(explain(...)).
+
+        Compacting every rule for one row before moving to the next reads each fact value once.
+        """
         if self._kept is None:
             raise ValueError("This evaluation was run with explain=False; run it with explain=True to explain rows.")
         rule = self.rules[rule_index]
-        return compact_rule(rule._root, self.table, self.params, self._kept[rule_index], row)
+        if self._row_values[0] != row:
+            self._row_values = (row, {})
+        return compact_rule(rule._leaves, self.table, self.params, self._kept[rule_index], row, self._row_values[1])
 
 
 # Rows per block. Blocking keeps the columns a rule set reads in the CPU cache while all its

@@ -15,25 +15,22 @@ def explain_rule(root, table: FactTable, params: dict, outcomes: list, row: int)
     return _Explainer(table, params or {}, outcomes, row).node(root)[0]
 
 
-def compact_rule(root, table: FactTable, params: dict, outcomes: list, row: int) -> list:
-    explainer = _Explainer(table, params or {}, outcomes, row)
-    return [explainer.compact(leaf) for leaf in _leaves(root)]
+def compact_rule(leaves, table: FactTable, params: dict, outcomes: list, row: int, values: dict | None = None) -> list:
+    """The compact rows of a rule's leaves (in document order) for one row.
 
-
-def _leaves(node):
-    if isinstance(node, Leaf):
-        yield node
-        return
-    for child in node.children:
-        yield from _leaves(child)
+    `values` may carry the row's fact values from an earlier call for the same row (filled as read).
+    """
+    explainer = _Explainer(table, params or {}, outcomes, row, values)
+    return [explainer.compact(leaf) for leaf in leaves]
 
 
 class _Explainer:
-    def __init__(self, table: FactTable, params: dict, outcomes: list, row: int):
+    def __init__(self, table: FactTable, params: dict, outcomes: list, row: int, values: dict | None = None):
         self.table = table
         self.params = params
         self.outcomes = outcomes
         self.row = row
+        self.values = {} if values is None else values
 
     def node(self, node) -> tuple[dict, int]:
         """(explanation, outcome code)."""
@@ -75,10 +72,11 @@ class _Explainer:
     def value(self, fact: str, kind: str):
         """The row's value, or None when missing or when the table holds the fact as another type
         (the evaluation then gave UNKNOWN for the same reason)."""
-        column = self.table.column(fact)
-        if column is None or column.type != kind:
-            return None
-        return column.value(self.row)
+        key = (fact, kind)
+        if key not in self.values:
+            column = self.table.column(fact)
+            self.values[key] = None if column is None or column.type != kind else column.value(self.row)
+        return self.values[key]
 
     def threshold(self, param: str, kind: str, key_fact: str | None):
         """The parameter's value for this row, exactly as Frame resolves it for the whole column."""

@@ -37,3 +37,10 @@ class Group:
         self.kind = kind
         self.path = path
         self.children = children
+
+
+def leaves_of(node) -> list[Leaf]:
+    """The criteria under a node, in document order."""
+    if isinstance(node, Leaf):
+        return [node]
+    return [leaf for child in node.children for leaf in leaves_of(child)]

@@ -6,7 +6,7 @@ a CompiledRule that evaluates any number of fact tables without looking at the d
 """
 
 from .errors import RuleError
-from .nodes import Criterion, Group, Leaf
+from .nodes import Criterion, Group, Leaf, leaves_of
 from .program import build_runner
 from .specs import NUMBER_OPS, OPS_BY_TYPE, SET_LIST_OPS, TEXT_LIST_OPS, TEXT_SCALAR_OPS, Catalogue, FactSpec, ParamSpec
 from .values import describe, is_bool, is_number, is_param_ref, is_text, is_text_list
@@ -19,7 +19,7 @@ REQUIRED_KEYS = ("fact", "op", "value")
 class CompiledRule:
     """A validated rule: the original data plus the runner that evaluates it over a FactTable."""
 
-    __slots__ = ("tree", "facts", "params", "criteria", "_root", "_run", "_run_one_row")
+    __slots__ = ("tree", "facts", "params", "criteria", "_root", "_leaves", "_run", "_run_one_row")
 
     def __init__(self, tree, root, criteria: tuple[Criterion, ...], facts: frozenset, params: frozenset):
         self.tree = tree
@@ -27,6 +27,7 @@ class CompiledRule:
         self.params = params
         self.criteria = criteria
         self._root = root
+        self._leaves = tuple(leaves_of(root))
         self._run = build_runner(root)
         self._run_one_row = build_runner(root, one_row=True)
 

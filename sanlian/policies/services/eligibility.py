@@ -12,10 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from sanlian.core.services import notification_send
-from sanlian.engines.rules import OUTCOME_NAMES, TRUE, UNKNOWN, estimate_benefit, evaluate
+from sanlian.core.sql import run_batch, run_in_one_transaction
+from sanlian.engines.rules import OUTCOME_NAMES, TRUE, UNKNOWN, FactTable, estimate_benefit, evaluate
 
 from .. import facts, rules
-from ..models import EligibilityResult, Grant, Outcome, PolicyVersion
+from ..models import Grant, Outcome, PolicyVersion
+from . import result_store
+from .result_store import NewResult
 
 # Rows per statement when a full refresh stores many results (keeps statements within parameter limits).
 BATCH = 2000
@@ -43,11 +46,9 @@ def evaluate_versions(*, versions: list[PolicyVersion], as_of: date, enterprise_
         compiled = [rules.compiled_version(v, config.catalogue) for v in versions]
     table = facts.fact_table(as_of=as_of, catalogue=config.catalogue, enterprise_ids=enterprise_ids)
     evaluation = evaluate(compiled, table, config.params, explain=explain)
-    benefits = [estimate_benefit(v.benefit, table, config.params) if v.benefit else None for v in versions]
-    return table, evaluation, benefits
+    return table, evaluation, _benefits(versions, table, config.params)
 
 
-@transaction.atomic
 def eligibility_refresh(
     *, enterprise_ids=None, policy_ids=None, changed_facts=None, now: datetime | None = None, notify: bool = True
 ) -> RefreshSummary:
@@ -60,7 +61,18 @@ def eligibility_refresh(
     """
     now = now or timezone.now()
     as_of = timezone.localdate(now)
-    config = rules.config_as_of(as_of)
+    ids = None if enterprise_ids is None else list(enterprise_ids)
+    if ids is not None and not ids:
+        return RefreshSummary()
+    # One round trip reads everything the refresh needs; see result_store for why it is plain SQL.
+    stamp, *fact_rows, current_rows = run_batch(
+        [
+            rules.stamp_statement(),
+            *facts.fact_statements(as_of=as_of, enterprise_ids=ids),
+            result_store.current_statement(enterprise_ids=ids, policy_ids=policy_ids),
+        ]
+    )
+    config = rules.config_as_of(as_of, stamp)
     wanted = set(policy_ids) if policy_ids is not None else None
     selected = [
         (v, rule)
@@ -71,53 +83,57 @@ def eligibility_refresh(
     if not selected:
         return summary
     versions = [v for v, _ in selected]
-    table, evaluation, benefits = evaluate_versions(
-        versions=versions, as_of=as_of, enterprise_ids=enterprise_ids, compiled=[rule for _, rule in selected]
-    )
+    table_ids, records = facts.fact_records(fact_rows, as_of)
+    table = FactTable.from_records(records, config.catalogue, ids=table_ids)
+    evaluation = evaluate([rule for _, rule in selected], table, config.params, explain=True)
+    benefits = _benefits(versions, table, config.params)
     summary.enterprises = table.n
-    current = _current_results(ids=table.ids, policy_ids=[v.policy_id for v in versions], restrict=enterprise_ids)
+    current = result_store.current_results(current_rows)
     stale, fresh = [], []
-    for i, version in enumerate(versions):
-        outcomes = evaluation.outcomes[i]
-        for row, enterprise_id in enumerate(table.ids):
-            outcome = OUTCOME_NAMES[int(outcomes[row])]
+    by_row = evaluation.outcomes.T
+    for row, enterprise_id in enumerate(table.ids):  # row by row: each fact value is read once per row
+        outcomes = by_row[row].tolist()
+        for i, version in enumerate(versions):
+            outcome = OUTCOME_NAMES[outcomes[i]]
             explanation = evaluation.compact(i, row)
             old = current.get((enterprise_id, version.policy_id))
             if old and old.version_id == version.pk and old.outcome == outcome and old.explanation == explanation:
                 continue
             if old:
                 stale.append(old.pk)
-            amount = _benefit_yuan(benefits[i], row) if benefits[i] is not None else None
+            eligible = outcome == Outcome.ELIGIBLE
+            amount = _benefit_yuan(benefits[i], row) if eligible and benefits[i] is not None else None
             fresh.append(
-                EligibilityResult(
-                    enterprise_id=enterprise_id,
-                    policy_id=version.policy_id,
-                    version=version,
-                    outcome=outcome,
-                    explanation=explanation,
-                    benefit_estimate=amount if outcome == Outcome.ELIGIBLE else None,
-                    facts_as_of=as_of,
-                    evaluated_at=now,
-                )
+                NewResult(enterprise_id, version.policy_id, version.pk, outcome, explanation, amount, as_of, now)
             )
-            if outcome == Outcome.ELIGIBLE and (old is None or old.outcome != Outcome.ELIGIBLE):
+            if eligible and (old is None or old.outcome != Outcome.ELIGIBLE):
                 summary.newly_eligible.setdefault(enterprise_id, []).append(version.policy_id)
-    for start in range(0, len(stale), BATCH):
-        EligibilityResult.objects.filter(pk__in=stale[start : start + BATCH]).update(superseded_at=now)
-    EligibilityResult.objects.bulk_create(fresh, batch_size=BATCH)
+    _store(versions=versions, stale=stale, fresh=fresh, summary=summary, now=now)
     summary.changed = len(fresh)
-    _grant_no_application(versions=versions, fresh=fresh, summary=summary, now=now)
     if notify and summary.newly_eligible:
         transaction.on_commit(lambda: _notify_newly_eligible(summary.newly_eligible, now))
     return summary
 
 
-def _current_results(*, ids, policy_ids, restrict) -> dict:
-    current = EligibilityResult.objects.filter(policy_id__in=policy_ids, superseded_at__isnull=True)
-    if restrict is not None:
-        current = current.filter(enterprise_id__in=list(ids))
-    fields = ("pk", "enterprise_id", "policy_id", "version_id", "outcome", "explanation")
-    return {(r.enterprise_id, r.policy_id): r for r in current.values_list(*fields, named=True)}
+def _store(*, versions, stale, fresh, summary, now) -> None:
+    """Supersede and insert the changed results, with any 免申即享 grants, in one transaction.
+
+    The reads before ran outside it: two refreshes of one enterprise racing each other make the
+    second insert break the one-current-result constraint, and the task retries with fresh reads.
+    """
+    writes = result_store.write_statements(stale=stale, fresh=fresh, now=now, batch=BATCH)
+    if not writes:
+        return
+    if not any(v.no_application for v in versions):
+        run_in_one_transaction(writes)
+        return
+    with transaction.atomic():
+        run_batch(writes)
+        _grant_no_application(versions=versions, fresh=fresh, summary=summary, now=now)
+
+
+def _benefits(versions, table, params) -> list:
+    return [estimate_benefit(v.benefit, table, params) if v.benefit else None for v in versions]
 
 
 def _grant_no_application(*, versions, fresh, summary, now) -> None:
