@@ -11,3 +11,26 @@ class ChineseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class RejectNulCharactersMiddleware:
+    """A NUL character in the query string is refused with 400 before any view sees it.
+
+    PostgreSQL text cannot hold NUL, so a search for one would otherwise end as a server error there
+    (and silently work on SQLite). Forms already refuse NUL through Django's own validator; this covers
+    every query parameter, of pages and of the API alike.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            from django.http import HttpResponseBadRequest, JsonResponse
+            from django.utils.translation import gettext as _
+
+            message = _("查询参数不能包含空字符(NUL)")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)
