@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "sanlian.core",
     "sanlian.enterprises",
     "sanlian.policies",
+    "sanlian.talent",
     "sanlian.dashboard",
     "sanlian.demo",
     "ninja",  # django-ninja's bundled Swagger UI files: the API docs work without a CDN

@@ -26,6 +26,7 @@ urlpatterns = [
     path("enterprises/", include("sanlian.enterprises.urls")),
     path("cockpit/", include("sanlian.dashboard.urls")),
     path("policies/", include("sanlian.policies.urls")),
+    path("talent/", include("sanlian.talent.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -18,10 +18,15 @@ from .models import ENTERPRISE_ROLES, OFFICER_ROLES, Role
 class ScopePaths:
     region: str | None = None  # ORM path to a Region (which has a materialised `path`); "self" for Region
     enterprise: str | None = None  # ORM path to the enterprise id
+    owner: str | None = None  # ORM path to the id of the person's own user (talent, ambassador)
 
 
 OFFICERS = OFFICER_ROLES
 ENTERPRISE = ENTERPRISE_ROLES
+TALENT = frozenset({Role.TALENT})
+AMBASSADOR = frozenset({Role.AMBASSADOR})
+# Roles that see only what is theirs as a person, through the model's `owner` path.
+PERSONAL = TALENT | AMBASSADOR
 
 # action → roles allowed to attempt it; the object's scope is checked separately.
 ACTIONS: dict[str, frozenset] = {
@@ -52,6 +57,28 @@ ACTIONS: dict[str, frozenset] = {
     "application.review": {Role.TOWN_OFFICER},
     "application.decide": {Role.DISTRICT_OFFICER},
     "application.export": OFFICERS,
+    "talent_round.view": OFFICERS,
+    "talent_round.edit": OFFICERS,
+    "key_enterprise.edit": OFFICERS,
+    "talent_application.view": OFFICERS | ENTERPRISE | TALENT,
+    "talent_application.edit": ENTERPRISE | TALENT,
+    "talent_application.confirm": ENTERPRISE,
+    "talent_application.reveal": OFFICERS | ENTERPRISE | TALENT,
+    "talent_application.prereview": {Role.TOWN_OFFICER},
+    "talent_application.assign": {Role.DISTRICT_OFFICER},
+    "talent_application.score": {Role.DISTRICT_OFFICER},
+    "talent_application.decide": {Role.DISTRICT_OFFICER},
+    "talent_application.export": OFFICERS,
+    "talent_notice.publish": {Role.DISTRICT_OFFICER},
+    "certificate.view": OFFICERS | ENTERPRISE | TALENT,
+    "certificate.revoke": {Role.DISTRICT_OFFICER},
+    "benefit.view": OFFICERS | ENTERPRISE | TALENT,
+    "benefit.request": ENTERPRISE | TALENT,
+    "benefit.decide": OFFICERS,
+    "ambassador.view": OFFICERS | AMBASSADOR,
+    "ambassador.edit": OFFICERS,
+    "lead.view": OFFICERS | AMBASSADOR,
+    "lead.edit": OFFICERS | AMBASSADOR,
 }
 
 
@@ -90,6 +117,8 @@ def scope_queryset(user, queryset):
         return queryset.filter(**{lookup: region_path})
     if user.role in ENTERPRISE and paths.enterprise and user.enterprise_id:
         return queryset.filter(**{paths.enterprise: user.enterprise_id})
+    if user.role in PERSONAL and paths.owner:
+        return queryset.filter(**{paths.owner: user.pk})
     return queryset.none()
 
 
@@ -105,6 +134,8 @@ def in_scope(user, obj) -> bool:
         return bool(region is not None and region_path and region.path.startswith(region_path))
     if user.role in ENTERPRISE and paths.enterprise and user.enterprise_id:
         return _follow(obj, paths.enterprise) == user.enterprise_id
+    if user.role in PERSONAL and paths.owner:
+        return _follow(obj, paths.owner) == user.pk
     return False
 
 

@@ -1,0 +1,3 @@
+"""Ambassador and referral-lead pages (filled in by the ambassadors work)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Certificate and benefit pages (filled in by the certificates work)."""
+
+urlpatterns = []
