@@ -55,6 +55,9 @@ class Round(models.Model):
     types = models.JSONField(_("人才类型"), default=list, blank=True)
     # [{"key": "id_card", "label": "身份证", "required": true, "founders_only": false}, …]
     materials = models.JSONField(_("申报材料"), default=list, blank=True)
+    # Criteria every applicant meets whatever the level (employer in the district, contract length …),
+    # in the policy engine's rule format over the applicant facts of sanlian.talent.facts.
+    rule = models.JSONField(_("基本条件"), default=dict, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(_("创建时间"))
     updated_at = models.DateTimeField(_("更新时间"))
@@ -198,6 +201,9 @@ class TalentApplication(models.Model):
     name = models.CharField(_("姓名"), max_length=64)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, blank=True)
     id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True, null=True)
+    # A keyed hash of the ID number: encrypted values cannot be compared, and one person may hold one
+    # live application per round.
+    id_digest = models.CharField(max_length=64, blank=True, editable=False)
     phone = EncryptedCharField(_("手机号"), max_length=32, blank=True, null=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     education = models.JSONField(_("教育经历"), default=list, blank=True)
@@ -232,13 +238,17 @@ class TalentApplication(models.Model):
         verbose_name_plural = _("人才申报")
         ordering = ["-updated_at", "-id"]
         constraints = [
-            # One application per person and round, unless withdrawn; the blank ID of a fresh draft is
-            # checked by the service (encrypted values cannot be compared by the database).
+            # One live application per person and round (withdrawn ones do not count).
             models.UniqueConstraint(
                 fields=["round", "applicant"],
                 condition=Q(applicant__isnull=False) & ~Q(status="withdrawn"),
                 name="one_live_application_per_talent_and_round",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["round", "id_digest"],
+                condition=~Q(id_digest="") & ~Q(status="withdrawn"),
+                name="one_live_application_per_person_and_round",
+            ),
         ]
         indexes = [
             models.Index(fields=["round", "status"], name="talent_app_round_status"),
