@@ -261,3 +261,10 @@ def chain_nodes_with_counts(*, user) -> QuerySet[ChainNode]:
     return ChainNode.objects.annotate(
         enterprises_in_scope=Count("enterprises", filter=Q(enterprises__in=in_scope))
     ).order_by("sort", "code")
+
+
+def enterprise_by_uscc(uscc: str) -> Enterprise | None:
+    """The registered enterprise with this 统一社会信用代码 (spaces and case ignored), if any."""
+    from stdnum.cn import uscc as uscc_format
+
+    return Enterprise.objects.select_related("town").filter(uscc=uscc_format.compact(uscc or "").upper()).first()
