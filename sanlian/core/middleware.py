@@ -31,6 +31,6 @@ class RejectNulCharactersMiddleware:
 
             message = _("查询参数不能包含空字符(NUL)")
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
+                return JsonResponse({"detail": message, "code": "invalid_query"}, status=400)
             return HttpResponseBadRequest(message)
         return self.get_response(request)
