@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from sanlian.core import views as core_views
+from sanlian.talent import certificate_views
 
 from .api import api
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("cockpit/", include("sanlian.dashboard.urls")),
     path("policies/", include("sanlian.policies.urls")),
     path("talent/", include("sanlian.talent.urls")),
+    path("verify/<str:token>/", login_not_required(certificate_views.verify), name="certificate-verify"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -12,4 +12,6 @@ def navigation(request):
         "site_name": settings.SANLIAN_SITE_NAME,
         "unread_notifications": unread,
         "can_view_cockpit": bool(user is not None and has_perm(user, "cockpit.view")),
+        "can_view_talent": bool(user is not None and has_perm(user, "talent_application.view")),
+        "can_view_leads": bool(user is not None and has_perm(user, "lead.view")),
     }

@@ -41,6 +41,12 @@ ROUTES = [
     ("get", "/applications/1"),
     ("patch", "/applications/1"),
     ("post", "/applications/1/transition"),
+    ("get", "/talent/rounds"),
+    ("get", "/talent/applications"),
+    ("post", "/talent/applications"),
+    ("get", "/talent/applications/1"),
+    ("patch", "/talent/applications/1"),
+    ("post", "/talent/applications/1/transition"),
 ]
 
 

@@ -113,9 +113,9 @@ def test_an_employer_outside_the_district_is_refused(round_2023):
 def test_a_submission_after_the_deadline_is_refused_and_nothing_changes(round_2023, pujiang_enterprise, hr):
     application = filled(round_2023, hr)
 
-    with time_machine.travel(datetime(2023, 6, 7, 9, tzinfo=timezone.get_default_timezone()), tick=False):
-        with pytest.raises(ValidationError) as refused:
-            move(application, hr, "submit")
+    after_deadline = datetime(2023, 6, 7, 9, tzinfo=timezone.get_default_timezone())
+    with time_machine.travel(after_deadline, tick=False), pytest.raises(ValidationError) as refused:
+        move(application, hr, "submit")
 
     assert refused.value.message_dict["round"] == ["申报已于 2023-06-06 截止"]
     application.refresh_from_db()
