@@ -49,12 +49,15 @@ def public_name(application: TalentApplication) -> str:
 
 
 def reviews_visible(user, application: TalentApplication) -> list[ReviewAssignment]:
-    """Scores are independent: a reviewer sees only their own until the application leaves review;
-    the deciding district sees all; applicants and employers see none."""
-    reviews = application.reviews.select_related("reviewer").order_by("assigned_at", "pk")
+    """Scores are independent: a reviewer who has not scored yet sees only their own assignment; the
+    deciding district sees all; applicants and employers see none."""
+    reviews = list(application.reviews.select_related("reviewer").order_by("assigned_at", "pk"))
+    own = [r for r in reviews if r.reviewer_id == user.pk]
+    if any(r.status == ReviewAssignment.Status.PENDING for r in own):
+        return own
     if has_perm(user, "talent_application.decide", application):
-        return list(reviews)
-    return list(reviews.filter(reviewer=user))
+        return reviews
+    return own
 
 
 def assignments_of(user) -> QuerySet:
