@@ -62,6 +62,26 @@ class TopEnterprise(Schema):
     employees: int
 
 
+class TalentLevelRow(Schema):
+    code: str
+    name: str
+    talents: int
+
+
+class TalentIndustryRow(Schema):
+    code: str = Field(description="集群代码;other = 其他产业;空 = 生物医药(未归类)")
+    name: str
+    biomedical: bool
+    talents: int
+
+
+class TalentsYear(Schema):
+    year: int
+    talents: int
+    biomedical: int
+    other: int
+
+
 class StatsOut(Schema):
     town: str
     year: int
@@ -75,6 +95,8 @@ class StatsOut(Schema):
     gene_related_share: float | None
     key_enterprises: int
     key_enterprises_biomedical: int
+    talents: int = Field(description="春申人才:当年度计划已认定、用人单位在本镇的申报数 / certified talents")
+    talents_biomedical: int = Field(description="其中用人单位为生物医药企业 / with a biomedical employer")
     clusters: dict[str, int] = Field(description="集群名称 → 企业数 / cluster name → enterprises")
     revenue_by_year: list[RevenueYear]
     enterprises_by_year: list[EnterprisesYear]
@@ -82,6 +104,9 @@ class StatsOut(Schema):
     by_park: list[ParkRow]
     key_enterprises_by_year: list[KeyEnterprisesYear]
     top_enterprises: list[TopEnterprise]
+    talents_by_level: list[TalentLevelRow]
+    talents_by_industry: list[TalentIndustryRow]
+    talents_by_year: list[TalentsYear]
 
 
 def _town(user, value: str) -> Region:

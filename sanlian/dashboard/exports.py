@@ -63,7 +63,26 @@ def _overview_rows(f: dict) -> list[dict]:
         {"metric": _("春申重点企业数"), "value": f["key_enterprises"], "kind": "int"},
         {"metric": _("其中生物医药企业"), "value": f["key_enterprises_biomedical"], "kind": "int"},
         {"metric": _("重点企业中生物医药占比"), "value": key.get("biomedical_share"), "kind": "ratio"},
+        {"metric": _("春申人才数"), "value": f["talents"], "kind": "int"},
+        {"metric": _("其中生物医药产业人才"), "value": f["talents_biomedical"], "kind": "int"},
+        {"metric": _("人才中生物医药占比"), "value": _ratio(f["talents_biomedical"], f["talents"]), "kind": "ratio"},
     ]
+
+
+def _ratio(part: int, total: int) -> float | None:
+    return round(part / total, 4) if total else None
+
+
+def _talent_year_rows(f: dict) -> list[dict]:
+    return [{**row, "biomedical_share": _ratio(row["biomedical"], row["talents"])} for row in f["talents_by_year"]]
+
+
+def _talent_share_rows(key: str):
+    def rows(f: dict) -> list[dict]:
+        total = sum(row["talents"] for row in f[key])
+        return [{**row, "share": _ratio(row["talents"], total)} for row in f[key]]
+
+    return rows
 
 
 def _gene_rows(f: dict) -> list[dict]:
@@ -85,6 +104,8 @@ def _top_rows(f: dict) -> list[dict]:
 REVENUE = Column("revenue_yuan", _("营业收入(元)"), "money")
 ENTERPRISES = Column("enterprises", _("生物医药企业数"), "int")
 YEAR = Column("year", _("年度"), "year")
+TALENTS = Column("talents", _("人才数"), "int")
+SHARE = Column("share", _("占比"), "ratio")
 
 FIGURES: dict[str, Figure] = {
     figure.key: figure
@@ -148,6 +169,30 @@ FIGURES: dict[str, Figure] = {
                 Column("employees", _("从业人数"), "int"),
             ),
             _top_rows,
+        ),
+        Figure(
+            "talents_by_level",
+            _("春申人才层次分布"),
+            (Column("name", _("层次")), TALENTS, SHARE),
+            _talent_share_rows("talents_by_level"),
+        ),
+        Figure(
+            "talents_by_industry",
+            _("春申人才产业分布"),
+            (Column("name", _("产业")), TALENTS, SHARE),
+            _talent_share_rows("talents_by_industry"),
+        ),
+        Figure(
+            "talents_by_year",
+            _("历年春申人才"),
+            (
+                YEAR,
+                TALENTS,
+                Column("biomedical", _("其中生物医药"), "int"),
+                Column("other", _("其他产业"), "int"),
+                Column("biomedical_share", _("生物医药占比"), "ratio"),
+            ),
+            _talent_year_rows,
         ),
     )
 }

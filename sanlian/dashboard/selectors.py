@@ -5,7 +5,9 @@ Definitions (the README repeats them):
 - revenue of a year is the sum of the approved annual reports of that year;
 - the district of a town is its parent region; the share is the town's biomedical enterprises over the
   district's, both as of year Y;
-- key enterprises are holders of the 春申 key-enterprise certification of year Y (all industries).
+- key enterprises are holders of the 春申 key-enterprise certification of year Y (all industries);
+- talents are the approved applications of year Y's 春申 round whose employer is in the town; biomedical
+  talents are those with a biomedical employer (sanlian.talent.stats).
 """
 
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from sanlian.core.permissions import require
 from sanlian.core.selectors import registry_version
 from sanlian.enterprises.models import AnnualReport, Certification, CertificationType, Cluster, Enterprise, Region
 from sanlian.enterprises.selectors import KEY_ENTERPRISE_TYPE, latest_report_year, towns_for
+from sanlian.talent import stats as talent_stats
 
 FIRST_YEAR = 2019
 COCKPIT_CACHE_SECONDS = 600
@@ -255,6 +258,8 @@ def cockpit(town: Region, year: int) -> dict:
         "by_park": totals.by_park(year),
         "key_enterprises_by_year": key,
         "top_enterprises": top_enterprises(town, year),
+        # talents, talents_biomedical, talents_by_level, talents_by_industry, talents_by_year
+        **talent_stats.cockpit_figures(town, year),
     }
 
 

@@ -28,6 +28,9 @@ CHARTS = (
     "key_enterprises_by_year",
     "gene_related",
     "top_enterprises",
+    "talents_by_level",
+    "talents_by_industry",
+    "talents_by_year",
 )
 WIDE_CHARTS = {"revenue_by_year"}
 
@@ -105,6 +108,11 @@ def _summaries(figures: dict) -> dict[str, str]:
             for r in rows
         )
 
+    talents = next((row for row in figures["talents_by_year"] if row["year"] == year), None)
+
+    def counted(rows):
+        return _("、").join(_("%(name)s %(n)s人") % {"name": r["name"], "n": r["talents"]} for r in rows)
+
     return {
         "revenue_by_year": _(
             "%(first)s–%(year)s年生物医药企业营业收入柱状图:%(year)s年为%(revenue)s,同比增长%(growth)s。"
@@ -132,6 +140,20 @@ def _summaries(figures: dict) -> dict[str, str]:
             % {"year": year, "n": len(top), "name": top[0]["name"], "revenue": yuan_cn(top[0]["revenue_yuan"])}
             if top
             else _("%(year)s年暂无已审核的营业收入数据。") % {"year": year}
+        ),
+        "talents_by_level": (
+            _("%(year)s年春申人才层次柱状图:共%(n)s人,%(list)s。")
+            % {"year": year, "n": figures["talents"], "list": counted(figures["talents_by_level"])}
+            if figures["talents_by_level"]
+            else _("%(year)s年没有春申人才计划。") % {"year": year}
+        ),
+        "talents_by_industry": _("%(year)s年春申人才产业分布饼图:%(list)s。")
+        % {"year": year, "list": counted(figures["talents_by_industry"])},
+        "talents_by_year": (
+            _("历年春申人才堆叠柱状图:%(year)s年%(n)s人,其中生物医药产业%(bio)s人。")
+            % {"year": year, "n": talents["talents"], "bio": talents["biomedical"]}
+            if talents
+            else _("%(year)s年没有春申人才计划。") % {"year": year}
         ),
     }
 
@@ -199,6 +221,16 @@ def _tiles(figures: dict) -> list[dict]:
             "note": _("其中生物医药 %(n)s 家(%(share)s)")
             % {"n": figures["key_enterprises_biomedical"], "share": percent(key["biomedical_share"])},
         },
+        {
+            "label": _("%(year)s年春申人才") % {"year": year},
+            "value": f"{figures['talents']:,}",
+            "unit": _("人"),
+            "note": _("其中生物医药产业 %(n)s 人(%(share)s)")
+            % {
+                "n": figures["talents_biomedical"],
+                "share": percent(figures["talents_biomedical"] / figures["talents"] if figures["talents"] else None),
+            },
+        },
     ]
 
 
@@ -221,6 +253,9 @@ def _chart_data(figures: dict) -> dict:
             "yuan": _("元"),
             "biomedical": _("生物医药"),
             "other": _("其他行业"),
+            "talents": _("人才数"),
+            "person_unit": _("人"),
+            "other_industries": _("其他产业"),
         },
         "figures": {
             "revenue_by_year": figures["revenue_by_year"],
@@ -230,6 +265,9 @@ def _chart_data(figures: dict) -> dict:
             "key_enterprises_by_year": figures["key_enterprises_by_year"],
             "gene_related": gene,
             "top_enterprises": top,
+            "talents_by_level": figures["talents_by_level"],
+            "talents_by_industry": figures["talents_by_industry"],
+            "talents_by_year": figures["talents_by_year"],
         },
     }
 

@@ -34,11 +34,14 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("pj_officer", Role.TOWN_OFFICER, "周敏", region="pujiang"),
     DemoAccount("mh_officer", Role.DISTRICT_OFFICER, "陆建华", region="minhang"),
+    DemoAccount("mh_reviewer", Role.DISTRICT_OFFICER, "曹慧", region="minhang"),  # second talent reviewer
     DemoAccount("xz_officer", Role.TOWN_OFFICER, "顾文博", region="xinzhuang"),
     DemoAccount("ent_admin", Role.ENTERPRISE_ADMIN, "许佳琪", enterprise=True),
     DemoAccount("ent_staff", Role.ENTERPRISE_STAFF, "钱明", enterprise=True),
     DemoAccount("talent", Role.TALENT, "林一鸣"),
+    DemoAccount("talent_demo", Role.TALENT, "宋雨桐"),
     DemoAccount("ambassador", Role.AMBASSADOR, "陈嘉怡"),
+    DemoAccount("ambassador_demo", Role.AMBASSADOR, "高思远"),
     DemoAccount("org_secretary", Role.ORG_SECRETARY, "唐立新"),
     DemoAccount("admin", "", "平台管理员", is_superuser=True),
 )

@@ -30,6 +30,7 @@ from sanlian.enterprises.signals import facts_announcements_paused
 
 from . import policies as policy_demo
 from . import story
+from . import talent as talent_demo
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
 from .generator import IMPORTED_AT, SEED, DemoPlan, EnterpriseSpec, build_plan
 from .generator.specs import SERIAL_BASE
@@ -48,10 +49,13 @@ class LoadResult:
     users_updated: list[str] = field(default_factory=list)
     story: bool = False
     policies: policy_demo.PolicyLoadResult = field(default_factory=policy_demo.PolicyLoadResult)
+    talent: talent_demo.TalentLoadResult = field(default_factory=talent_demo.TalentLoadResult)
 
     @property
     def changed(self) -> bool:
-        return bool(self.enterprises or self.users_created or self.users_updated or self.policies.changed)
+        return bool(
+            self.enterprises or self.users_created or self.users_updated or self.policies.changed or self.talent.changed
+        )
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     if result.users_created:
         story.welcome([users[name] for name in result.users_created])
     result.policies = policy_demo.load(users=users)
+    result.talent = talent_demo.load(users=users, seed=seed, scale=scale)
     return result
 
 
@@ -257,6 +262,7 @@ def demo_unload() -> dict[str, int]:
     """Remove the demo: its accounts, its enterprises (with everything they own) and their history."""
     enterprises = Enterprise.objects.filter(Q(is_demo=True) | Q(uscc__in=named_usccs()))
     ids = list(enterprises.values_list("pk", flat=True))
+    talent_demo.unload()  # its applications hold on to the enterprises, its assignments to the accounts
     policy_demo.unload()
     users = User.objects.filter(username__in=DEMO_USERNAMES)
     audit, _ = AuditEvent.objects.filter(Q(enterprise_id__in=ids) | Q(actor__in=users)).delete()

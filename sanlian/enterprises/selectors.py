@@ -208,9 +208,11 @@ def enterprise_history(*, enterprise: Enterprise, limit: int = 100) -> list[dict
         model = models.get(event.target_type)
         fields = {f.name: f for f in model._meta.get_fields()} if model else {}
         changes = []
-        for name, (old, new) in event.changes.items():
+        for name, value in event.changes.items():
             field = fields.get(name)
             label = getattr(field, "verbose_name", name)
+            # Registry edits record [old, new]; other modules' events may record a single value.
+            old, new = value if isinstance(value, list | tuple) and len(value) == 2 else (None, value)
             changes.append({"field": str(label), "old": _readable(field, old), "new": _readable(field, new)})
         rows.append({"event": event, "action": ACTION_LABELS.get(event.action, event.action), "changes": changes})
     return rows

@@ -35,13 +35,13 @@ ApplicationStatus = Literal[
 Action = Literal[tuple(services.TRANSITIONS)]
 
 
-class LevelOut(Schema):
+class TalentLevelOut(Schema):
     code: str
     name: str
     description: str
 
 
-class RoundOut(Schema):
+class TalentRoundOut(Schema):
     year: int
     name: str
     doc_number: str
@@ -49,10 +49,10 @@ class RoundOut(Schema):
     open_date: date
     deadline_date: date
     routes: list[str]
-    levels: list[LevelOut]
+    levels: list[TalentLevelOut]
 
 
-class ApplicationListOut(Schema):
+class TalentApplicationListOut(Schema):
     id: int
     year: int
     level: str
@@ -76,12 +76,12 @@ class ApplicationListOut(Schema):
         return obj["employer"] if isinstance(obj, dict) else obj.employer.name
 
 
-class ProblemOut(Schema):
+class TalentProblemOut(Schema):
     field: str
     message: str
 
 
-class ApplicationOut(ApplicationListOut):
+class TalentApplicationOut(TalentApplicationListOut):
     talent_type: str
     route: str
     position: str
@@ -98,21 +98,21 @@ class ApplicationOut(ApplicationListOut):
     contract_end_date: date | None
     social_insurance_months: int | None
     tax_record_months: int | None
-    problems: list[ProblemOut] = Field(description="提交前尚需解决的问题 / what still blocks submission")
+    problems: list[TalentProblemOut] = Field(description="提交前尚需解决的问题 / what still blocks submission")
     certificate: str | None = Field(None, description="证书编号 / certificate number")
 
 
-class ApplicationFilters(Schema):
+class TalentApplicationFilters(Schema):
     status: ApplicationStatus | Literal[""] = ""
 
 
-class StartIn(Schema):
+class TalentStartIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
     level: str = Field(..., max_length=32)
     employer_uscc: str = Field("", max_length=18, description="人才本人申报时必填 / required for talents")
 
 
-class ApplicationPatch(Schema):
+class TalentApplicationPatch(Schema):
     level: str | None = Field(None, max_length=32)
     talent_type: str | None = Field(None, max_length=32)
     route: str | None = Field(None, max_length=16)
@@ -131,7 +131,7 @@ class ApplicationPatch(Schema):
     tax_record_months: int | None = Field(None, ge=0, le=600)
 
 
-class TransitionIn(Schema):
+class TalentTransitionIn(Schema):
     action: Action
     comment: str = Field("", max_length=2000)
     expected_status: ApplicationStatus | None = None
@@ -161,7 +161,7 @@ def _full(a: TalentApplication) -> dict:
     }  # fmt: skip
 
 
-@router.get("/talent/rounds", response={200: list[RoundOut], **ERRORS}, summary="人才计划年度 / programme rounds")
+@router.get("/talent/rounds", response={200: list[TalentRoundOut], **ERRORS}, summary="人才计划年度 / programme rounds")
 def round_list(request):
     user = request.auth
     if not has_perm(user, "talent_application.view"):
@@ -178,11 +178,11 @@ def round_list(request):
 
 @router.get(
     "/talent/applications",
-    response={200: list[ApplicationListOut], **ERRORS},
+    response={200: list[TalentApplicationListOut], **ERRORS},
     summary="人才申报(本人、本单位或管辖范围,分页)/ applications in scope",
 )
 @paginate(Pagination)
-def application_list(request, filters: Query[ApplicationFilters]):
+def application_list(request, filters: Query[TalentApplicationFilters]):
     require(request.auth, "talent_application.view")
     applications = selectors.my_applications(request.auth)
     if filters.status:
@@ -191,9 +191,11 @@ def application_list(request, filters: Query[ApplicationFilters]):
 
 
 @router.post(
-    "/talent/applications", response={201: ApplicationOut, **ERRORS}, summary="发起人才申报 / start an application"
+    "/talent/applications",
+    response={201: TalentApplicationOut, **ERRORS},
+    summary="发起人才申报 / start an application",
 )
-def application_start(request, payload: StartIn):
+def application_start(request, payload: TalentStartIn):
     user = request.auth
     require(user, "talent_application.edit")
     round_ = get_object_or_404(Round, year=payload.year)
@@ -205,15 +207,15 @@ def application_start(request, payload: StartIn):
     return Status(201, _full(selectors.application_for(user, application.pk)))
 
 
-@router.get("/talent/applications/{pk}", response={200: ApplicationOut, **ERRORS}, summary="一份人才申报 / one")
+@router.get("/talent/applications/{pk}", response={200: TalentApplicationOut, **ERRORS}, summary="一份人才申报 / one")
 def application_detail(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     return _full(selectors.application_for(request.auth, pk))
 
 
 @router.patch(
-    "/talent/applications/{pk}", response={200: ApplicationOut, **ERRORS}, summary="保存申报表 / save the form"
+    "/talent/applications/{pk}", response={200: TalentApplicationOut, **ERRORS}, summary="保存申报表 / save the form"
 )
-def application_update(request, payload: ApplicationPatch, pk: int = Path(..., ge=1, le=MAX_ID)):
+def application_update(request, payload: TalentApplicationPatch, pk: int = Path(..., ge=1, le=MAX_ID)):
     user = request.auth
     application = selectors.application_for(user, pk)
     services.application_save(actor=user, application=application, data=payload.dict(exclude_unset=True))
@@ -222,10 +224,10 @@ def application_update(request, payload: ApplicationPatch, pk: int = Path(..., g
 
 @router.post(
     "/talent/applications/{pk}/transition",
-    response={200: ApplicationOut, 409: ErrorOut, **ERRORS},
+    response={200: TalentApplicationOut, 409: ErrorOut, **ERRORS},
     summary="提交、确认报送、预审、认定、撤回 / move an application on",
 )
-def application_transition(request, payload: TransitionIn, pk: int = Path(..., ge=1, le=MAX_ID)):
+def application_transition(request, payload: TalentTransitionIn, pk: int = Path(..., ge=1, le=MAX_ID)):
     user = request.auth
     application = selectors.application_for(user, pk)
     try:

@@ -39,6 +39,9 @@ class TestExport:
             "春申重点企业",
             "基因相关企业占比",
             "营业收入前十企业",
+            "春申人才层次分布",
+            "春申人才产业分布",
+            "历年春申人才",
         ]
 
     def test_the_overview_holds_the_tile_figures(self, workbook):

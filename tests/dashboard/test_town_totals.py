@@ -39,5 +39,6 @@ class TestTownTotals:
             selectors.cockpit(town, 2023)
         with CaptureQueriesContext(connection) as one_year:
             selectors.cockpit(town, 2019)
-        # Revenue, town counts, district count, key-enterprise type and counts, clusters, parks, top 10.
-        assert len(five_years) == len(one_year) == 8
+        # Revenue, town counts, district count, key-enterprise type and counts, clusters, parks, top 10;
+        # talents by level, by industry (with the cluster names) and by year.
+        assert len(five_years) == len(one_year) == 12

@@ -84,10 +84,10 @@ class TestWhatTheCockpitShows:
     def test_every_chart_has_an_accessible_name_and_a_data_table_with_exact_yuan(self, page):
         html = page.content.decode()
         charts = re.findall(r'<div class="chart"[^>]*>', html)
-        assert len(charts) == 7
+        assert len(charts) == 10
         for tag in charts:
             assert 'role="img"' in tag and re.search(r'aria-label="[^"]{10,}"', tag)
-        assert html.count("<caption>") == 7
+        assert html.count("<caption>") == 10
         assert "188,000,000.75" in html and "150,000,000.50" in html
 
     def test_top_enterprise_names_link_to_their_profiles(self, page, cluster):
@@ -105,7 +105,7 @@ class TestWhatTheCockpitShows:
 
     def test_each_figure_has_its_own_export_link_and_one_exports_all(self, page):
         html = page.content.decode()
-        assert html.count("&amp;figure=") == 7
+        assert html.count("&amp;figure=") == 10
         assert "导出全部 (.xlsx)" in html
 
 

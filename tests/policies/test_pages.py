@@ -130,8 +130,10 @@ def test_yaml_export_downloads_the_current_version(client, pujiang_officer, poli
 def test_a_parameter_value_is_recorded_from_the_page(client, pujiang_officer, policy):
     client.force_login(pujiang_officer)
 
-    response = client.post(reverse("policies:parameters"), {
-        "v-parameter": "rd_ratio_min", "v-value": "4.5", "v-effective_date": "2026-01-01", "v-note": "2026年调整"})
+    response = client.post(
+        reverse("policies:parameters"),
+        {"v-parameter": "rd_ratio_min", "v-value": "4.5", "v-effective_date": "2026-01-01", "v-note": "2026年调整"},
+    )
 
     assert response.status_code == 302
     assert Parameter.objects.get(name="rd_ratio_min").values.count() == 2

@@ -55,6 +55,10 @@
       return v === null || v === undefined ? "—" : v.toLocaleString("zh-CN") + L.count_unit;
     }
 
+    function persons(v) {
+      return v === null || v === undefined ? "—" : v.toLocaleString("zh-CN") + L.person_unit;
+    }
+
     function pluck(rows, key) {
       return rows.map(function (row) {
         return row[key];
@@ -150,6 +154,51 @@
             data: rows,
             label: { formatter: "{b}\n{d}%" }
           }
+        ];
+        return option;
+      },
+
+      talents_by_level: function (rows) {
+        var option = base();
+        option.legend = { show: false };
+        option.tooltip = { trigger: "axis", axisPointer: { type: "shadow" }, confine: true };
+        option.xAxis = { type: "category", data: pluck(rows, "name"), axisLabel: { interval: 0, width: 90, overflow: "break" } };
+        option.yAxis = { type: "value", name: L.talents + "(" + L.person_unit + ")", minInterval: 1 };
+        option.series = [{ name: L.talents, type: "bar", data: pluck(rows, "talents"), tooltip: { valueFormatter: persons } }];
+        return option;
+      },
+
+      talents_by_industry: function (rows) {
+        var option = base();
+        delete option.grid;
+        option.tooltip = {
+          trigger: "item",
+          confine: true,
+          formatter: function (p) {
+            return p.name + ":" + persons(p.value) + "(" + p.percent.toFixed(1) + "%)";
+          }
+        };
+        option.series = [
+          {
+            type: "pie",
+            radius: ["35%", "65%"],
+            top: 24,
+            data: rows.map(function (row) {
+              return { name: row.name, value: row.talents };
+            }),
+            label: { formatter: "{b}\n{d}%" }
+          }
+        ];
+        return option;
+      },
+
+      talents_by_year: function (rows) {
+        var option = base();
+        option.xAxis = { type: "category", data: pluck(rows, "year").map(String) };
+        option.yAxis = { type: "value", name: L.talents + "(" + L.person_unit + ")", minInterval: 1 };
+        option.series = [
+          { name: L.biomedical, type: "bar", stack: "talents", data: pluck(rows, "biomedical"), tooltip: { valueFormatter: persons } },
+          { name: L.other_industries, type: "bar", stack: "talents", data: pluck(rows, "other"), tooltip: { valueFormatter: persons } }
         ];
         return option;
       },

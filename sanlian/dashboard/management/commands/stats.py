@@ -37,6 +37,10 @@ def _pct(ratio) -> str:
     return "—" if ratio is None else f"{Decimal(str(ratio)) * 100:.2f}%"
 
 
+def _ratio(part: int, total: int) -> float | None:
+    return round(part / total, 4) if total else None
+
+
 def _yuan(amount) -> str:
     return f"{amount:,.2f}"
 
@@ -45,7 +49,9 @@ class Command(BaseCommand):
     help = (
         "Print the cockpit figures of a town for a year (default: the latest year with approved reports). "
         "With --json: one JSON object (keys include biomedical_enterprises, biomedical_revenue_yuan, "
-        "district_biomedical_enterprises, district_share, clusters, key_enterprises, key_enterprises_biomedical). "
+        "district_biomedical_enterprises, district_share, clusters, key_enterprises, key_enterprises_biomedical, "
+        "talents and talents_biomedical: approved applications of the year's 春申 round whose employer is in the "
+        "town, all / with a biomedical employer; talents_by_level, talents_by_industry, talents_by_year). "
         "Money is in yuan, written as a JSON number with its exact decimal literal and two decimals "
         "(e.g. 5400000000.00); parse it with Decimal (Python: json.loads(text, parse_float=Decimal)) to keep "
         "it exact. Shares and growth rates are ratios rounded to 4 decimals (0.4812 = 48.12%)."
@@ -95,6 +101,11 @@ class Command(BaseCommand):
             (
                 _("其中生物医药"),
                 f"{f['key_enterprises_biomedical']}({_pct(key_row.get('biomedical_share'))})",
+            ),
+            (_("春申人才(人)"), str(f["talents"])),
+            (
+                _("其中生物医药产业人才"),
+                f"{f['talents_biomedical']}({_pct(_ratio(f['talents_biomedical'], f['talents']))})",
             ),
         ]
         rows += [(_("集群 · %(name)s") % {"name": name}, str(n)) for name, n in f["clusters"].items()]

@@ -59,13 +59,34 @@ class Command(BaseCommand):
                     "results": p.results,
                 }
             )
+            t = result.talent
+            self.stdout.write(
+                _(
+                    "春申人才计划:年度 %(rounds)s 个,申报 %(applications)s 份(已认定 %(approved)s 人,"
+                    "证书 %(certificates)s 张,评审 %(reviews)s 条,公示 %(notices)s 次),重点企业条款 %(key_terms)s 条,"
+                    "待遇 %(benefits)s 笔,引才大使 %(ambassadors)s 位(线索 %(leads)s 条)"
+                )
+                % {
+                    "rounds": t.rounds,
+                    "applications": t.applications,
+                    "approved": t.approved,
+                    "certificates": t.certificates,
+                    "reviews": t.reviews,
+                    "notices": t.notices,
+                    "key_terms": t.key_terms,
+                    "benefits": t.benefits,
+                    "ambassadors": t.ambassadors,
+                    "leads": t.leads,
+                }
+            )
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
         figures = stats(Region.objects.get(code="pujiang"), REVENUE_TARGET_YEAR)
         self.stdout.write(
             _(
                 "%(town)s %(year)s年:生物医药企业 %(count)s 家,营收 %(revenue).2f 亿元,占%(district)s %(share).1f%%,"
-                "基因相关 %(gene).1f%%;春申重点企业 %(key)s 家(生物医药 %(key_bio)s 家)"
+                "基因相关 %(gene).1f%%;春申重点企业 %(key)s 家(生物医药 %(key_bio)s 家);"
+                "春申人才 %(talents)s 人(生物医药产业 %(talents_bio)s 人)"
             )
             % {
                 "town": figures["town"],
@@ -77,6 +98,8 @@ class Command(BaseCommand):
                 "gene": (figures["gene_related_share"] or 0) * 100,
                 "key": figures["key_enterprises"],
                 "key_bio": figures["key_enterprises_biomedical"],
+                "talents": figures["talents"],
+                "talents_bio": figures["talents_biomedical"],
             }
         )
         self.stdout.write(
