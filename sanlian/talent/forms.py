@@ -121,6 +121,7 @@ class ScoreForm(forms.Form):
             self.fields[f"score_{item.code}"] = forms.DecimalField(
                 label=f"{item.name}(0–{item.max_score})", min_value=0, max_value=item.max_score, decimal_places=1
             )
+        self.order_fields([name for name in self.fields if name != "comment"] + ["comment"])
 
     def scores(self) -> dict:
         return {name[6:]: value for name, value in self.cleaned_data.items() if name.startswith("score_")}

@@ -16,9 +16,17 @@ def open_rounds() -> QuerySet:
     return Round.objects.filter(status=Round.Status.OPEN).prefetch_related("levels").order_by("-year")
 
 
+def _visible(user, queryset: QuerySet) -> QuerySet:
+    """Scoped applications; a talent's draft stays with the talent until sent to the employer."""
+    queryset = scope_queryset(user, queryset)
+    if user.role in (Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_STAFF):
+        queryset = queryset.exclude(applicant__isnull=False, status=Status.DRAFT)
+    return queryset
+
+
 def my_applications(user) -> QuerySet:
     """The talent's own applications, or the employer's, newest first."""
-    applications = scope_queryset(user, TalentApplication.objects.all())
+    applications = _visible(user, TalentApplication.objects.all())
     return applications.select_related("round", "level", "employer").order_by("-round__year", "-updated_at")
 
 
@@ -33,6 +41,8 @@ def application_for(user, pk: int) -> TalentApplication:
     queryset = TalentApplication.objects.select_related(
         "round", "round__region", "level", "employer", "employer__town", "applicant", "notice"
     )
+    if user.role in (Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_STAFF):
+        queryset = queryset.exclude(applicant__isnull=False, status=Status.DRAFT)
     return get_scoped(user, "talent_application.view", queryset, pk=pk)
 
 

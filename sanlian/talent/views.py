@@ -19,7 +19,7 @@ from sanlian.core.models import Role
 from sanlian.core.permissions import get_scoped, has_perm, require
 from sanlian.enterprises.selectors import enterprise_by_uscc
 
-from . import selectors
+from . import presentation, selectors
 from .forms import ApplicationForm, MaterialForm, MoveForm, ScoreForm, StartForm, TieForm
 from .models import ApplicationMaterial, ReviewAssignment, Round, Route
 from .services import applications as services
@@ -114,6 +114,10 @@ def application(request, pk):
         "masked": selectors.masked(application),
         "can_reveal": has_perm(user, "talent_application.reveal", application),
         "check": check,
+        "education": presentation.education(application),
+        "check_rows": presentation.check_rows(
+            check.explanation, {t["code"]: t["name"] for t in application.round.types}
+        ),
         "events": _timeline(application),
         "buttons": _buttons(user, application),
         "reviews": selectors.reviews_visible(user, application),
@@ -122,7 +126,7 @@ def application(request, pk):
         "reviewers": selectors.reviewers_for(application),
         "can_delete": application.status == Status.WITHDRAWN,
         "route_label": Route(application.route).label,
-        "type_label": {t["code"]: t["name"] for t in application.round.types}.get(application.talent_type, ""),
+        "type_label": presentation.type_names(application.round).get(application.talent_type, ""),
     }
     return render(request, "talent/application.html", context, status=400 if form and form.errors else 200)
 
@@ -310,7 +314,7 @@ def review(request, pk):
         "application": application,
         "form": form,
         "pending": assignment.status == ReviewAssignment.Status.PENDING,
-        "type_label": {t["code"]: t["name"] for t in application.round.types}.get(application.talent_type, ""),
+        "type_label": presentation.type_names(application.round).get(application.talent_type, ""),
     }
     return render(request, "talent/review.html", context, status=400 if form.errors else 200)
 

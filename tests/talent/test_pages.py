@@ -169,3 +169,27 @@ def test_a_tied_reviewer_is_refused_on_assignment(client, round_2023, pujiang_of
 
     assert "存在关联,须回避" in response.content.decode()
     assert application.reviews.count() == 0
+
+
+def test_a_talents_draft_stays_private_until_sent_to_the_employer(client, round_2023):
+    employer = factories.enterprise("pujiang")
+    hr = factories.enterprise_user(employer)
+    talent = talent_user()
+    application = filled(round_2023, talent, employer=employer)
+    client.force_login(hr)
+
+    assert client.get(f"/talent/applications/{application.pk}/").status_code == 404
+    assert "张三丰" not in client.get("/talent/").content.decode()
+    move(application, talent, "send_to_employer")
+    assert client.get(f"/talent/applications/{application.pk}/").status_code == 200
+
+
+def test_the_self_check_reads_in_words(client, round_2023):
+    hr = factories.enterprise_user(factories.enterprise("pujiang"))
+    application = filled(round_2023, hr, level="young")
+    client.force_login(hr)
+
+    page = client.get(f"/talent/applications/{application.pk}/").content.decode()
+
+    assert "37 岁" in page and "&lt; 35 岁" in page and "博士" in page
+    assert "True" not in page and "False" not in page and "== " not in page
