@@ -9,14 +9,21 @@ from . import services
 from .permissions import has_perm
 
 
-def home(request):
-    """Each role lands where its work is."""
-    user = request.user
+def landing_url(user) -> str:
+    """Where each role's work is: the cockpit, the own enterprise, the talent pages, the own leads."""
     if has_perm(user, "cockpit.view"):
-        return redirect("dashboard:cockpit")
+        return reverse("dashboard:cockpit")
     if user.is_enterprise_user and user.enterprise_id:
-        return redirect("enterprises:detail", pk=user.enterprise_id)
-    return redirect("inbox")
+        return reverse("enterprises:detail", kwargs={"pk": user.enterprise_id})
+    if has_perm(user, "talent_application.view"):
+        return reverse("talent:home")
+    if has_perm(user, "lead.view"):
+        return reverse("talent:leads")
+    return reverse("inbox")
+
+
+def home(request):
+    return redirect(landing_url(request.user))
 
 
 def inbox(request):

@@ -2,11 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sanlian.core.models import Role
-from sanlian.core.permissions import has_perm
 
 # One password for every demo account; it is printed by `sanlian demo_logins` and in the README.
 DEMO_PASSWORD = "sanlian-demo"
@@ -49,9 +47,7 @@ DEMO_USERNAMES = tuple(a.username for a in DEMO_ACCOUNTS)
 
 
 def landing_url(user) -> str:
-    """Where the user lands after logging in; mirrors `sanlian.core.views.home`."""
-    if has_perm(user, "cockpit.view"):
-        return reverse("dashboard:cockpit")
-    if user.is_enterprise_user and user.enterprise_id:
-        return reverse("enterprises:detail", kwargs={"pk": user.enterprise_id})
-    return reverse("inbox")
+    """Where the user lands after logging in (the home page's own rule)."""
+    from sanlian.core.views import landing_url as home_landing
+
+    return home_landing(user)

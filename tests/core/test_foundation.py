@@ -135,6 +135,10 @@ def test_each_role_lands_where_its_work_is(client, pujiang_officer, enterprise_a
     client.force_login(enterprise_admin)
     assert client.get("/").url == f"/enterprises/{pujiang_enterprise.pk}/"
     client.force_login(factories.UserFactory(role="talent"))
+    assert client.get("/").url == "/talent/"
+    client.force_login(factories.UserFactory(role="ambassador"))
+    assert client.get("/").url == "/talent/ambassadors/leads/"
+    client.force_login(factories.UserFactory(role="org_secretary"))
     assert client.get("/").url == "/inbox/"
 
 

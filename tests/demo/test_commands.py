@@ -26,7 +26,8 @@ def test_demo_logins_prints_one_row_per_role_with_where_it_lands():
     assert all(DEMO_PASSWORD in row for row in rows.values())
     assert "浦江镇" in rows["pj_officer"] and "/cockpit/" in rows["pj_officer"]
     assert "/enterprises/" in rows["ent_admin"] and "上海澜屿医疗科技有限公司" in rows["ent_admin"]
-    assert "/inbox/" in rows["talent"]
+    assert "/talent/" in rows["talent"] and "/talent/ambassadors/leads/" in rows["ambassador"]
+    assert "/inbox/" in rows["org_secretary"]
 
 
 @pytest.mark.django_db
