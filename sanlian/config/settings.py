@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "sanlian.enterprises",
     "sanlian.policies",
     "sanlian.talent",
+    "sanlian.chain",
     "sanlian.dashboard",
     "sanlian.demo",
     "ninja",  # django-ninja's bundled Swagger UI files: the API docs work without a CDN

@@ -28,6 +28,7 @@ urlpatterns = [
     path("cockpit/", include("sanlian.dashboard.urls")),
     path("policies/", include("sanlian.policies.urls")),
     path("talent/", include("sanlian.talent.urls")),
+    path("chain/", include("sanlian.chain.urls")),
     path("verify/<str:token>/", login_not_required(certificate_views.verify), name="certificate-verify"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -79,6 +79,15 @@ ACTIONS: dict[str, frozenset] = {
     "ambassador.edit": OFFICERS,
     "lead.view": OFFICERS | AMBASSADOR,
     "lead.edit": OFFICERS | AMBASSADOR,
+    "chain.view": OFFICERS | ENTERPRISE,
+    "gap.view": OFFICERS,
+    "posting.view": OFFICERS | ENTERPRISE,
+    "posting.edit": ENTERPRISE,
+    "posting.review": OFFICERS,
+    "interest.create": ENTERPRISE,
+    "interest.broker": OFFICERS,
+    "event.edit": OFFICERS,
+    "event.join": ENTERPRISE,
 }
 
 
