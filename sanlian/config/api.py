@@ -22,6 +22,7 @@ from ninja.errors import ValidationError as RequestValidationError
 from ninja.openapi.docs import Swagger
 from ninja.security import APIKeyCookie, HttpBearer
 
+from sanlian.chain.api import router as chain_router
 from sanlian.core.api import router as core_router
 from sanlian.core.services import api_token_authenticate
 from sanlian.dashboard.api import router as dashboard_router
@@ -118,6 +119,7 @@ api.add_router("", dashboard_router)
 api.add_router("", policies_router)
 api.add_router("", calls_router)
 api.add_router("", talent_router)
+api.add_router("", chain_router)
 
 
 # ---------------------------------------------------------------- errors

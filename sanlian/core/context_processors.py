@@ -14,4 +14,5 @@ def navigation(request):
         "can_view_cockpit": bool(user is not None and has_perm(user, "cockpit.view")),
         "can_view_talent": bool(user is not None and has_perm(user, "talent_application.view")),
         "can_view_leads": bool(user is not None and has_perm(user, "lead.view")),
+        "can_view_chain": bool(user is not None and has_perm(user, "chain.view")),
     }

@@ -7,11 +7,15 @@ new. The mass rows go in with `bulk_create`; the story's rows go through the rea
 showcase enterprise has a change history, reviews and inbox messages like any other.
 """
 
+import random
 from dataclasses import dataclass, field
+from datetime import datetime, time
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
+from sanlian.chain.models import MatchEvent
 from sanlian.core.models import AuditEvent, Role, User
 from sanlian.core.validators import uscc_from_serial
 from sanlian.enterprises import services as registry
@@ -28,8 +32,8 @@ from sanlian.enterprises.models import (
 )
 from sanlian.enterprises.signals import facts_announcements_paused
 
+from . import chain_events, chain_postings, story
 from . import policies as policy_demo
-from . import story
 from . import talent as talent_demo
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
 from .generator import IMPORTED_AT, SEED, DemoPlan, EnterpriseSpec, build_plan
@@ -50,6 +54,7 @@ class LoadResult:
     story: bool = False
     policies: policy_demo.PolicyLoadResult = field(default_factory=policy_demo.PolicyLoadResult)
     talent: talent_demo.TalentLoadResult = field(default_factory=talent_demo.TalentLoadResult)
+    chain: dict = field(default_factory=dict)  # counts of the supply–demand and matchmaking demo
 
     @property
     def changed(self) -> bool:
@@ -250,6 +255,12 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
         story.welcome([users[name] for name in result.users_created])
     result.policies = policy_demo.load(users=users)
     result.talent = talent_demo.load(users=users, seed=seed, scale=scale)
+    # The story is told up to the start of the load day, so two loads on one day write the same rows.
+    now = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    result.chain = {
+        **chain_postings.load(now=now, rng=random.Random(seed + 5)),
+        **chain_events.load(now=now, rng=random.Random(seed + 6)),
+    }
     return result
 
 
@@ -264,6 +275,8 @@ def demo_unload() -> dict[str, int]:
     ids = list(enterprises.values_list("pk", flat=True))
     talent_demo.unload()  # its applications hold on to the enterprises, its assignments to the accounts
     policy_demo.unload()
+    chain_postings.unload()
+    MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()
     users = User.objects.filter(username__in=DEMO_USERNAMES)
     audit, _ = AuditEvent.objects.filter(Q(enterprise_id__in=ids) | Q(actor__in=users)).delete()
     user_count = users.count()

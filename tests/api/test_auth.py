@@ -47,6 +47,12 @@ ROUTES = [
     ("get", "/talent/applications/1"),
     ("patch", "/talent/applications/1"),
     ("post", "/talent/applications/1/transition"),
+    ("get", "/chain/postings"),
+    ("post", "/chain/postings"),
+    ("get", "/chain/postings/1"),
+    ("patch", "/chain/postings/1"),
+    ("post", "/chain/postings/1/transition"),
+    ("post", "/chain/postings/1/interests"),
 ]
 
 

@@ -106,7 +106,7 @@ def test_the_showcase_enterprise_has_a_history_and_the_inboxes_have_messages(dem
     )
     report = AnnualReport.objects.get(enterprise=ent_admin.enterprise, year=2024)
     assert report.status == AnnualReport.Status.SUBMITTED and report.submitted_by == ent_admin
-    assert Notification.objects.filter(recipient=officer, title__contains="待审核").count() == 3
+    assert Notification.objects.filter(recipient=officer, title__contains="年度年报,待审核").count() == 3
     assert Notification.objects.filter(recipient=ent_admin, title__contains="退回").exists()
 
 

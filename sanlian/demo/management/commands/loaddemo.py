@@ -79,6 +79,11 @@ class Command(BaseCommand):
                     "leads": t.leads,
                 }
             )
+            if result.chain:
+                self.stdout.write(
+                    _("产业链:%(counts)s")
+                    % {"counts": ", ".join(f"{key} {value}" for key, value in result.chain.items())}
+                )
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
         figures = stats(Region.objects.get(code="pujiang"), REVENUE_TARGET_YEAR)
