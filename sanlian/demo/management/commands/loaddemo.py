@@ -80,9 +80,16 @@ class Command(BaseCommand):
                 }
             )
             if result.chain:
+                c = result.chain
                 self.stdout.write(
-                    _("产业链:%(counts)s")
-                    % {"counts": ", ".join(f"{key} {value}" for key, value in result.chain.items())}
+                    _(
+                        "产业链:供需信息 %(postings)s 条,对接意向 %(interests)s 条(已签约 %(signed)s 条),"
+                        "对接会 %(events)s 场(参会企业 %(participants)s 家,已约洽谈 %(accepted)s 场)"
+                    )
+                    % {
+                        key: c.get(key, 0)
+                        for key in ("postings", "interests", "signed", "events", "participants", "accepted")
+                    }
                 )
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
