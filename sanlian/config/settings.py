@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sanlian.policies",
     "sanlian.talent",
     "sanlian.chain",
+    "sanlian.servicedesk",
     "sanlian.dashboard",
     "sanlian.demo",
     "ninja",  # django-ninja's bundled Swagger UI files: the API docs work without a CDN

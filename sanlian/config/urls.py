@@ -29,6 +29,7 @@ urlpatterns = [
     path("policies/", include("sanlian.policies.urls")),
     path("talent/", include("sanlian.talent.urls")),
     path("chain/", include("sanlian.chain.urls")),
+    path("desk/", include("sanlian.servicedesk.urls")),
     path("verify/<str:token>/", login_not_required(certificate_views.verify), name="certificate-verify"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -88,6 +88,13 @@ ACTIONS: dict[str, frozenset] = {
     "interest.broker": OFFICERS,
     "event.edit": OFFICERS,
     "event.join": ENTERPRISE,
+    "request.view": OFFICERS | ENTERPRISE,
+    "request.submit": ENTERPRISE,
+    "request.handle": OFFICERS,
+    "request.assign": OFFICERS,
+    "routing.edit": OFFICERS,
+    "visit.view": OFFICERS,
+    "visit.record": OFFICERS,
 }
 
 

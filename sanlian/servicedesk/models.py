@@ -1,0 +1,188 @@
+"""The enterprise service desk (企业诉求, 接诉即办) and officers' visits (走访).
+
+A request is acknowledged and resolved against its category's SLA, counted in working days on the
+calendar of sanlian.engines.workdays (Chinese public holidays and make-up days as data). It closes only
+when the enterprise confirms the resolution (or after a confirmation timeout), can be reopened, and is
+rated. Routing rules pick the officer by category and town.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sanlian.core.permissions import ScopePaths
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Category(models.Model):
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    ack_working_days = models.PositiveSmallIntegerField(_("受理时限(工作日)"), default=1)
+    resolve_working_days = models.PositiveSmallIntegerField(_("办结时限(工作日)"))
+    sort = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("诉求类别")
+        verbose_name_plural = _("诉求类别")
+        ordering = ["sort", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class RoutingRule(models.Model):
+    """Requests of a category from a town go to this officer (a blank category = every category)."""
+
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE, related_name="rules")
+    town = models.ForeignKey("enterprises.Region", on_delete=models.CASCADE, related_name="+")
+    officer = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+
+    scope = ScopePaths(region="town")
+
+    class Meta:
+        verbose_name = _("分派规则")
+        verbose_name_plural = _("分派规则")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "town"], name="one_rule_per_category_and_town"),
+            models.UniqueConstraint(
+                fields=["town"], condition=Q(category__isnull=True), name="one_default_rule_per_town"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category_id or '*'} · {self.town_id} → {self.officer_id}"
+
+
+class ServiceRequest(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待受理")
+        ACKNOWLEDGED = "acknowledged", _("办理中")
+        RESOLVED = "resolved", _("待企业确认")
+        CLOSED = "closed", _("已办结")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="requests")
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("诉求内容"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    assigned_to = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"))
+    ack_due_at = models.DateTimeField(_("受理时限"))
+    resolve_due_at = models.DateTimeField(_("办结时限"))
+    acknowledged_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
+    reopened = models.PositiveSmallIntegerField(_("重新打开次数"), default=0)
+    rating = models.PositiveSmallIntegerField(_("满意度(1–5)"), null=True, blank=True)
+    rating_comment = models.TextField(_("评价"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    scope = ScopePaths(region="enterprise__town", enterprise="enterprise_id")
+
+    class Meta:
+        verbose_name = _("企业诉求")
+        verbose_name_plural = _("企业诉求")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "resolve_due_at"], name="request_status_due"),
+            models.Index(fields=["assigned_to", "status"], name="request_assignee_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="request_rating_1_to_5"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Reply(models.Model):
+    """One message of a request's thread (the enterprise's or an officer's)."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(_("内容"))
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("回复")
+        verbose_name_plural = _("回复")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.request_id} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Attachment(models.Model):
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="attachments")
+    reply = models.ForeignKey(Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to="servicedesk/%Y/")
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    scope = ScopePaths(region="request__enterprise__town", enterprise="request__enterprise_id")
+
+    class Meta:
+        verbose_name = _("诉求附件")
+        verbose_name_plural = _("诉求附件")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class RequestEvent(models.Model):
+    """A step of a request (submitted, assigned, acknowledged, escalated, resolved, confirmed, reopened …)."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=32)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("诉求记录")
+        verbose_name_plural = _("诉求记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.request_id} · {self.action}"
+
+
+class Visit(models.Model):
+    """An officer's visit (走访) to an enterprise, with notes and red flags."""
+
+    class Flag(models.TextChoices):
+        REVENUE_DROP = "revenue_drop", _("营收下滑")
+        RELOCATION = "relocation", _("有外迁意向")
+        LAYOFFS = "layoffs", _("裁员")
+        SUPPLY = "supply", _("供应链问题")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+")
+    officer = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    visited_date = models.DateField(_("走访日期"))
+    notes = models.TextField(_("走访记录"))
+    flags = models.JSONField(_("风险提示"), default=list, blank=True)
+    created_at = models.DateTimeField(_("记录时间"))
+
+    scope = ScopePaths(region="enterprise__town")
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_date", "-id"]
+        indexes = [models.Index(fields=["enterprise", "visited_date"], name="visit_enterprise_date")]
+
+    def __str__(self):
+        return f"{self.enterprise_id} · {self.visited_date}"
