@@ -140,7 +140,7 @@ def _event(request, actor, action, from_status, to_status, note, now) -> None:
 
 def _lock(request: ServiceRequest) -> ServiceRequest:
     return (
-        ServiceRequest.objects.select_for_update()
+        ServiceRequest.objects.select_for_update(of=("self",))
         .select_related("enterprise", "enterprise__town", "category", "assigned_to")
         .get(pk=request.pk)
     )
@@ -454,7 +454,9 @@ def requests_escalate(*, now: datetime) -> int:
     count = 0
     for pk in list(late.values_list("pk", flat=True)):
         with transaction.atomic():
-            request = ServiceRequest.objects.select_for_update().select_related("enterprise__town").get(pk=pk)
+            request = (
+                ServiceRequest.objects.select_for_update(of=("self",)).select_related("enterprise__town").get(pk=pk)
+            )
             if request.escalated_at is not None or request.status not in UNRESOLVED:
                 continue
             acknowledged = request.status != Status.SUBMITTED
@@ -481,7 +483,7 @@ def requests_autoclose(*, now: datetime, working_days: int = AUTOCLOSE_WORKING_D
         if sla_deadline(resolved_at, working_days)[0] >= now:
             continue
         with transaction.atomic():
-            request = ServiceRequest.objects.select_for_update().select_related("enterprise").get(pk=pk)
+            request = ServiceRequest.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=pk)
             if request.status != Status.RESOLVED or request.resolved_at != resolved_at:
                 continue
             request.status, request.closed_at, request.updated_at = Status.CLOSED, now, now
