@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanlian.core.forms import apply_service_errors
+from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import IdsFirstPaginator
 from sanlian.core.permissions import get_scoped, has_perm, require
 
@@ -43,12 +43,6 @@ BROKER_BUTTONS = {
     "no_deal": (gettext_lazy("登记未成交"), ""),
     "decline": (gettext_lazy("不予引荐"), "danger"),
 }
-
-
-def _errors_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return " ".join(exc.messages)
 
 
 def _enterprise_of(user):
@@ -243,7 +237,7 @@ def posting_move(request, pk):
             )
             done = _("已关闭")
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, done)
     return redirect("chain:posting", pk=pk)
@@ -263,7 +257,7 @@ def posting_review(request, pk):
             now=timezone.now(),
         )  # fmt: skip
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("chain:posting", pk=pk)
     messages.success(request, _("已发布") if form.cleaned_data["action"] == "publish" else _("已退回"))
     if request.POST.get("back") == "queue":
@@ -281,13 +275,13 @@ def interest_express(request, pk):
     posting = selectors.posting_visible(user=user, pk=pk, today=timezone.localdate())
     form = InterestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors_text(ValidationError(form.errors)))
+        messages.error(request, error_text(ValidationError(form.errors)))
         return redirect("chain:posting", pk=pk)
     try:
         interest_services.interest_express(actor=user, posting=posting, note=form.cleaned_data["note"],
                                            now=timezone.now())  # fmt: skip
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("已表达对接意向,工作人员将为您引荐"))
     return redirect("chain:posting", pk=pk)
@@ -327,7 +321,7 @@ def interest_move(request, pk):
         else redirect("chain:interests")
     )
     if not form.is_valid():
-        messages.error(request, _errors_text(ValidationError(form.errors)))
+        messages.error(request, error_text(ValidationError(form.errors)))
         return back
     data, now = form.cleaned_data, timezone.now()
     try:
@@ -339,7 +333,7 @@ def interest_move(request, pk):
                 signed_date=data["signed_date"], amount=data["amount"], note=data["note"],
             )  # fmt: skip
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("已登记"))
     return back

@@ -11,3 +11,10 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field, messages)
         else:
             form.add_error(None, [f"{field}: {m}" for m in messages])
+
+
+def error_text(exc: ValidationError) -> str:
+    """Every message of a service's ValidationError as one line (for a flash message)."""
+    if hasattr(exc, "error_dict"):
+        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return " ".join(exc.messages)

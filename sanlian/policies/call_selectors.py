@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from sanlian.core.models import AuditEvent
 from sanlian.core.permissions import get_scoped, has_perm, scope_queryset
+from sanlian.core.selectors import region_prefixes
 
 from .models import Application, Call
 
@@ -30,12 +31,6 @@ ACTION_LABELS = {
     "application.reject": gettext_lazy("区级审核未通过"),
 }
 STATUS_ACTIONS = frozenset(ACTION_LABELS) - {"application.update", "application.material_add"}
-
-
-def region_prefixes(path: str) -> list[str]:
-    """The materialised paths of a region and of every region above it ("a/b/" → ["a/", "a/b/"])."""
-    parts = [part for part in path.split("/") if part]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def _visible(user) -> Q | None:

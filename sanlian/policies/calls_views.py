@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanlian.core.forms import apply_service_errors
+from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.permissions import get_scoped, has_perm, require
 from sanlian.enterprises.selectors import regions_scoped
 
@@ -23,12 +23,6 @@ from .models import Application, ApplicationMaterial, Call
 from .services import calls as services
 
 STATUS_ORDER = [s.value for s in Application.Status]
-
-
-def _errors_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return " ".join(exc.messages)
 
 
 def _enterprise_of(user):
@@ -110,7 +104,7 @@ def _start(request, call, enterprise):
     try:
         application = services.application_start(actor=request.user, call=call, enterprise=enterprise)
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("policies:call-detail", pk=call.pk)
     messages.success(request, _("已创建申报草稿,请填写申报表并上传材料"))
     return redirect("policies:application", pk=application.pk)
@@ -260,7 +254,7 @@ TRANSITION_LABELS = {
 def _form_errors(request, form, exc: ValidationError) -> None:
     """Field errors on their inputs; the rest (materials, status) as messages above the form."""
     if not hasattr(exc, "error_dict"):
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
         return
     for field, msgs in exc.message_dict.items():
         if field in form.fields:
@@ -288,7 +282,7 @@ def application_transition(request, pk):
     except services.ApplicationConflict as exc:  # fmt: skip
         messages.error(request, exc.conflict_message)
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("操作成功"))
     return redirect("policies:application", pk=app.pk)
@@ -305,7 +299,7 @@ def material_upload(request, pk):
         services.application_material_add(actor=request.user, application=app, item=form.cleaned_data["item"],
                                           upload=form.cleaned_data["file"])  # fmt: skip
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("材料已上传"))
     return redirect("policies:application", pk=app.pk)

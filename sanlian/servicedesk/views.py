@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanlian.core.forms import apply_service_errors
+from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.models import User
 from sanlian.core.permissions import has_perm, require
 
@@ -40,12 +40,6 @@ STEP_NAMES = {
     "escalate": gettext_lazy("督办"),
     "autoclose": gettext_lazy("超时自动办结"),
 }
-
-
-def _errors_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return " ".join(exc.messages)
 
 
 def requests(request):
@@ -127,7 +121,7 @@ def request_move(request, pk):
     obj = selectors.request_for(request.user, pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors_text(ValidationError(form.errors)))
+        messages.error(request, error_text(ValidationError(form.errors)))
         return redirect("servicedesk:request", pk=pk)
     data = form.cleaned_data
     try:
@@ -143,7 +137,7 @@ def request_move(request, pk):
                 comment=data["comment"], now=timezone.now(),
             )  # fmt: skip
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     except PermissionDenied:
         messages.error(request, _("您无权执行该操作"))
     else:
@@ -162,7 +156,7 @@ def request_reply(request, pk):
             attachments=request.FILES.getlist("attachments"), now=timezone.now(),
         )  # fmt: skip
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("已回复"))
     return redirect("servicedesk:request", pk=pk)

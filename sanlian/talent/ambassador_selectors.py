@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from sanlian.core.masking import mask_name
 from sanlian.core.permissions import get_scoped, has_perm, scope_queryset
-from sanlian.enterprises.models import Enterprise
 
 from .models import Ambassador, Lead, LeadEvent, TalentApplication
 
@@ -80,14 +79,6 @@ def lead_scoped(*, user, pk: int, action: str = "lead.view") -> Lead:
 
 def lead_events(*, lead: Lead) -> QuerySet[LeadEvent]:
     return lead.events.select_related("actor").order_by("created_at", "id")
-
-
-def enterprise_by_uscc(uscc: str) -> Enterprise | None:
-    """The registry's enterprise of a 统一社会信用代码 (case and spaces ignored), or None."""
-    code = (uscc or "").strip().upper()
-    if not code:
-        return None
-    return Enterprise.objects.filter(uscc=code).first()
 
 
 def certifiable_applications(*, lead: Lead) -> list[dict]:

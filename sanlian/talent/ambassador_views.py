@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanlian.core.forms import apply_service_errors
+from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.permissions import has_perm, require
-from sanlian.enterprises.selectors import towns_for
+from sanlian.enterprises.selectors import enterprise_by_uscc, towns_for
 
 from . import ambassador_selectors as selectors
 from .documents_letters import appointment_letter_pdf
@@ -102,12 +102,6 @@ class LeaderboardForm(forms.Form):
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", gettext_lazy("全部年度"))] + [(y, str(y)) for y in years]
-
-
-def _errors_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return " ".join(exc.messages)
 
 
 def _querystring(request) -> str:
@@ -293,7 +287,7 @@ def lead_move(request, pk):
     to_status = data["to_status"]
     enterprise = application = None
     if to_status == Lead.Status.LANDED:
-        enterprise = selectors.enterprise_by_uscc(data["enterprise_uscc"])
+        enterprise = enterprise_by_uscc(data["enterprise_uscc"])
         if data["enterprise_uscc"] and enterprise is None:
             messages.error(request, _("企业库中没有统一社会信用代码为 %(uscc)s 的企业")
                            % {"uscc": data["enterprise_uscc"].strip().upper()})  # fmt: skip
@@ -312,7 +306,7 @@ def lead_move(request, pk):
             now=timezone.now(),
         )
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("线索「%(name)s」已更新为「%(status)s」")
                          % {"name": lead.name, "status": Lead.Status(to_status).label})  # fmt: skip

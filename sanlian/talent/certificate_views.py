@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sanlian.core.forms import apply_service_errors
+from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import IdsFirstPaginator
 from sanlian.core.permissions import get_scoped, has_perm, require
 
@@ -29,12 +29,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CERTIFICATES = Certificate.objects.select_related(
     "application", "application__round", "application__level", "application__employer", "application__employer__town"
 )
-
-
-def _errors_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return " ".join(exc.messages)
 
 
 def _query_without_page(request) -> str:
@@ -250,7 +244,7 @@ def benefit_decide(request, pk):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("talent:benefits")
     if not form.is_valid():
-        messages.error(request, _errors_text(ValidationError(form.errors)))
+        messages.error(request, error_text(ValidationError(form.errors)))
         return redirect(next_url)
     data = form.cleaned_data
     try:
@@ -264,7 +258,7 @@ def benefit_decide(request, pk):
             now=timezone.now(),
         )
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("操作成功"))
     return redirect(next_url)

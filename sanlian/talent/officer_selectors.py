@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy
 
 from sanlian.core.masking import mask_name
 from sanlian.core.permissions import scope_queryset
+from sanlian.core.selectors import region_prefixes
 from sanlian.enterprises.models import Certification, CertificationType, Enterprise
 from sanlian.enterprises.selectors import KEY_ENTERPRISE_TYPE
-from sanlian.policies.call_selectors import region_prefixes
 
 from .facts import DEGREES, FACTS_BY_NAME
 from .models import Notice, ReviewAssignment, Round, Route, TalentApplication

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanlian.core.forms import apply_service_errors
+from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import IdsFirstPaginator
 from sanlian.core.permissions import has_perm, require
 from sanlian.enterprises.models import Region
@@ -59,12 +59,6 @@ scoring:
 levels:
   - {{code: A, name: A类人才}}
 """
-
-
-def _errors_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return " ".join(exc.messages)
 
 
 def _query_without_page(request) -> str:
@@ -227,7 +221,7 @@ def round_status(request, year):
             actor=user, round_=round_, status=form.cleaned_data["status"], now=timezone.now()
         )
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("状态已改为「%(status)s」") % {"status": round_.get_status_display()})
     return redirect("talent:round", year=round_.year)
@@ -403,7 +397,7 @@ def key_enterprise_terms(request, pk):
                 now=timezone.now(),
             )
         except ValidationError as exc:
-            messages.error(request, _errors_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("%(name)s 的认定条款已更新") % {"name": certification.enterprise.name})
     return redirect(f"{reverse('talent:key-enterprises')}?year={certification.year}")

@@ -5,7 +5,7 @@ from django.db.models import Count, QuerySet
 from sanlian.core.masking import mask_id_number, mask_name, mask_phone
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import get_scoped, has_perm, scope_queryset
-from sanlian.policies.call_selectors import region_prefixes
+from sanlian.core.selectors import region_prefixes
 
 from .models import ReviewAssignment, Round, TalentApplication
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanlian.core.forms import apply_service_errors
+from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.models import Role
 from sanlian.core.permissions import get_scoped, has_perm, require
 from sanlian.enterprises.selectors import enterprise_by_uscc
@@ -38,12 +38,6 @@ BUTTONS = {
     "reject": (gettext_lazy("不予认定"), "danger", True),
     "withdraw": (gettext_lazy("撤回申报"), "secondary", False),
 }
-
-
-def _errors_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return " ".join(exc.messages)
 
 
 def home(request):
@@ -206,7 +200,7 @@ def application_move(request, pk):
             comment=form.cleaned_data["comment"], expected_status=form.cleaned_data["expected_status"] or None,
         )  # fmt: skip
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("操作成功"))
     if form.cleaned_data["action"] == "withdraw" or not has_perm(request.user, "talent_application.view", application):
@@ -229,7 +223,7 @@ def material_upload(request, pk):
             upload=form.cleaned_data["file"],
         )
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("材料已上传"))
     return redirect("talent:application", pk=pk)
@@ -250,7 +244,7 @@ def reveal(request, pk, field):
     try:
         value = services.application_reveal(actor=request.user, application=application, field_name=field)
     except ValidationError as exc:
-        return HttpResponse(escape(_errors_text(exc)), status=400)
+        return HttpResponse(escape(error_text(exc)), status=400)
     response = HttpResponse(f'<span class="revealed">{escape(value)}</span>')
     response["Cache-Control"] = "no-store"
     return response
@@ -262,7 +256,7 @@ def application_delete(request, pk):
     try:
         services.application_delete(actor=request.user, application=application)
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("talent:application", pk=pk)
     messages.success(request, _("申报及其个人信息和材料已删除"))
     return redirect("talent:home")
@@ -278,7 +272,7 @@ def review_assign(request, pk):
     try:
         review_services.review_assign(actor=request.user, application=application, reviewer=reviewer)
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("已分配评审人:%(name)s") % {"name": reviewer})
     return redirect("talent:application", pk=pk)
@@ -323,7 +317,7 @@ def _recuse(request, assignment):
     try:
         review_services.review_recuse(actor=request.user, assignment=assignment, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("talent:review", pk=assignment.pk)
     messages.success(request, _("已回避,该单位的申报今后不会再分配给您"))
     return redirect("talent:reviews")

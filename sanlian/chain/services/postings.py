@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from sanlian.core.fields import to_yuan
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import has_perm, require
+from sanlian.core.selectors import officers_covering
 from sanlian.core.services import audit_record, jsonable, notification_send
 from sanlian.enterprises.models import ChainNode
 
@@ -223,17 +224,9 @@ def clean_posting_data(data: dict, *, today: date, partial: bool) -> dict:
 # Helpers shared with the interests' services ---------------------------------------------------------
 
 
-def region_prefixes(path: str) -> list[str]:
-    """The materialised paths of a region and of every region above it ("a/b/" → ["a/", "a/b/"])."""
-    parts = [part for part in path.split("/") if part]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 def town_officers(town) -> list[User]:
     """Active town officers whose region covers the town: they review and broker its postings."""
-    return list(
-        User.objects.filter(role=Role.TOWN_OFFICER, is_active=True, region__path__in=region_prefixes(town.path))
-    )
+    return officers_covering(town.path, Role.TOWN_OFFICER)
 
 
 def enterprise_users(enterprise_id: int) -> list[User]:

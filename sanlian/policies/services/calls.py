@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import has_perm, require
+from sanlian.core.selectors import officers_covering
 from sanlian.core.services import apply_changes, audit_record, jsonable, notification_send
 from sanlian.core.uploads import checked_upload
 from sanlian.engines.rules import OUTCOME_NAMES, RuleError, compile_rule, evaluate
@@ -626,8 +627,7 @@ def application_transition(
 
 
 def _officers(role: str, enterprise) -> list[User]:
-    """Active officers of a role whose region covers the enterprise's town."""
-    return list(User.objects.filter(role=role, is_active=True, region__path__in=region_prefixes(enterprise.town.path)))
+    return officers_covering(enterprise.town.path, role)
 
 
 def _enterprise_users(enterprise) -> list[User]:

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 
 from sanlian.core.models import ENTERPRISE_ROLES, OFFICER_ROLES, Role, User
 from sanlian.core.permissions import has_perm, require
+from sanlian.core.selectors import officers_covering
 from sanlian.core.services import audit_record, notification_send
 from sanlian.core.uploads import checked_upload
 from sanlian.engines.workdays import OutsideCalendarError, default_calendar
-from sanlian.policies.call_selectors import region_prefixes
 
 from ..models import Attachment, Category, Reply, RequestEvent, RoutingRule, ServiceRequest
 
@@ -159,13 +159,7 @@ def _town_officers(request: ServiceRequest) -> list[User]:
 
 
 def _district_officers(request: ServiceRequest) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role=Role.DISTRICT_OFFICER,
-            region__path__in=region_prefixes(request.enterprise.town.path),
-        )
-    )
+    return officers_covering(request.enterprise.town.path, Role.DISTRICT_OFFICER)
 
 
 def _officer_side(request: ServiceRequest) -> list[User]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import has_perm, require
+from sanlian.core.selectors import officers_covering
 from sanlian.core.services import apply_changes, audit_record, jsonable, notification_send
 
 from ..models import Ambassador, Lead, LeadEvent, TalentApplication
@@ -439,17 +440,9 @@ def lead_transition(
     return lead
 
 
-def _region_prefixes(path: str) -> list[str]:
-    """The materialised paths of a region and of every region above it ("a/b/" → ["a/", "a/b/"])."""
-    parts = [part for part in path.split("/") if part]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 def town_officers(town) -> list[User]:
     """Active town officers whose region covers the town."""
-    return list(
-        User.objects.filter(role=Role.TOWN_OFFICER, is_active=True, region__path__in=_region_prefixes(town.path))
-    )
+    return officers_covering(town.path, Role.TOWN_OFFICER)
 
 
 def _notify(*, lead: Lead, actor, now: datetime) -> None:

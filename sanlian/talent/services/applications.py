@@ -24,11 +24,11 @@ from stdnum.cn import ric
 
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import require
+from sanlian.core.selectors import officers_covering
 from sanlian.core.services import audit_record, notification_send
 from sanlian.core.uploads import checked_upload
 from sanlian.core.validators import validate_id_number
 from sanlian.engines.rules import OUTCOME_NAMES, compile_rule, evaluate
-from sanlian.policies.call_selectors import region_prefixes
 
 from .. import facts
 from ..models import ApplicationEvent, ApplicationMaterial, KeyEnterprise, Level, Round, Route, TalentApplication
@@ -575,8 +575,7 @@ def _users(**lookup) -> list[User]:
 
 
 def _officers(role: str, application: TalentApplication) -> list[User]:
-    """Active officers of a role whose region covers the employer's town."""
-    return _users(role=role, region__path__in=region_prefixes(application.employer.town.path))
+    return officers_covering(application.employer.town.path, role)
 
 
 def _notify(*, application: TalentApplication, action: str, now: datetime) -> None:

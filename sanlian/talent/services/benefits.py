@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from sanlian.core.fields import to_yuan
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import require
+from sanlian.core.selectors import officers_covering
 from sanlian.core.services import audit_record, notification_send
 
 from ..certificate_selectors import MONEY_KINDS, benefit_cap, benefit_kinds_offered
@@ -64,11 +65,7 @@ def _live_certificate(application: TalentApplication) -> Certificate:
 
 def _town_officers(application: TalentApplication) -> list[User]:
     """Active town officers whose region covers the employer's town (they handle the benefit first)."""
-    region_ids, region = [], application.employer.town
-    while region is not None:
-        region_ids.append(region.pk)
-        region = region.parent
-    return list(User.objects.filter(role=Role.TOWN_OFFICER, is_active=True, region_id__in=region_ids).order_by("pk"))
+    return officers_covering(application.employer.town.path, Role.TOWN_OFFICER)
 
 
 def _url() -> str:
