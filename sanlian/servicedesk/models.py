@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sanlian.core.permissions import ScopePaths
+from sanlian.enterprises.models import localized_name
 
 USER = settings.AUTH_USER_MODEL
 
@@ -30,7 +31,7 @@ class Category(models.Model):
         ordering = ["sort", "code"]
 
     def __str__(self):
-        return self.name
+        return localized_name(self)
 
 
 class RoutingRule(models.Model):
