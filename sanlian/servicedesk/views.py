@@ -65,6 +65,7 @@ def requests(request):
         "querystring": query_without_page(request),
         "filter_form": form,
         "can_submit": has_perm(user, "request.submit"),
+        "can_route": has_perm(user, "routing.edit"),
     }
     return render(request, "servicedesk/requests.html", context)
 

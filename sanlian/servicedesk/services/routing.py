@@ -1,0 +1,67 @@
+"""Routing rules of the service desk: which officer receives a town's requests of a category.
+
+A rule without a category is the town's default. Officers keep the rules of the towns in their scope; the
+officer named must be able to handle that town's requests (a town officer of the town or a district officer
+above it), so a rule can never route a request to somebody who cannot open it.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sanlian.core.models import OFFICER_ROLES
+from sanlian.core.permissions import in_scope, require
+from sanlian.core.selectors import region_prefixes
+from sanlian.core.services import audit_record
+
+from ..models import Category, RoutingRule
+
+
+def _officer_covers(officer, town) -> bool:
+    return (
+        officer is not None
+        and officer.is_active
+        and officer.role in OFFICER_ROLES
+        and officer.region_id is not None
+        and officer.region.path in region_prefixes(town.path)
+    )
+
+
+@transaction.atomic
+def routing_rule_set(*, actor, town, category: Category | None, officer, now: datetime) -> RoutingRule:
+    """Route the town's requests of `category` (None: every category without its own rule) to `officer`."""
+    require(actor, "routing.edit")
+    if town is None or not in_scope(actor, town):
+        raise ValidationError({"town": _("只能设置辖区内镇(街道)的分派规则")})
+    if not _officer_covers(officer, town):
+        raise ValidationError({"officer": _("承办人须为该镇(街道)或其所在区的服务专员")})
+    rule = RoutingRule.objects.select_for_update().filter(town=town, category=category).first()
+    old = rule.officer_id if rule else None
+    if rule is None:
+        rule = RoutingRule.objects.create(town=town, category=category, officer=officer)
+    elif old != officer.pk:
+        rule.officer = officer
+        rule.save(update_fields=["officer"])
+    audit_record(
+        actor=actor,
+        action="routing.set",
+        target=rule,
+        changes={"category": category.code if category else "*", "officer": [old, officer.pk]},
+        now=now,
+    )
+    return rule
+
+
+@transaction.atomic
+def routing_rule_remove(*, actor, rule: RoutingRule, now: datetime) -> None:
+    require(actor, "routing.edit", rule)
+    audit_record(
+        actor=actor,
+        action="routing.remove",
+        target=rule,
+        changes={"category": rule.category.code if rule.category else "*", "officer": [rule.officer_id, None]},
+        now=now,
+    )
+    rule.delete()
