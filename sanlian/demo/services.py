@@ -32,7 +32,7 @@ from sanlian.enterprises.models import (
 )
 from sanlian.enterprises.signals import facts_announcements_paused
 
-from . import chain_events, chain_postings, story
+from . import chain_events, chain_postings, desk, story
 from . import policies as policy_demo
 from . import talent as talent_demo
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
@@ -55,11 +55,18 @@ class LoadResult:
     policies: policy_demo.PolicyLoadResult = field(default_factory=policy_demo.PolicyLoadResult)
     talent: talent_demo.TalentLoadResult = field(default_factory=talent_demo.TalentLoadResult)
     chain: dict = field(default_factory=dict)  # counts of the supply–demand and matchmaking demo
+    desk: dict = field(default_factory=dict)  # counts of the service-desk and visits demo
 
     @property
     def changed(self) -> bool:
         return bool(
-            self.enterprises or self.users_created or self.users_updated or self.policies.changed or self.talent.changed
+            self.enterprises
+            or self.users_created
+            or self.users_updated
+            or self.policies.changed
+            or self.talent.changed
+            or any(self.chain.values())
+            or any(self.desk.values())
         )
 
 
@@ -261,6 +268,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
         **chain_postings.load(now=now, rng=random.Random(seed + 5)),
         **chain_events.load(now=now, rng=random.Random(seed + 6)),
     }
+    result.desk = desk.load(now=now, rng=random.Random(seed + 7), users=users, showcase=showcase)
     return result
 
 

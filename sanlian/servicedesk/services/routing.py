@@ -38,17 +38,18 @@ def routing_rule_set(*, actor, town, category: Category | None, officer, now: da
     if not _officer_covers(officer, town):
         raise ValidationError({"officer": _("承办人须为该镇(街道)或其所在区的服务专员")})
     rule = RoutingRule.objects.select_for_update().filter(town=town, category=category).first()
-    old = rule.officer_id if rule else None
+    # Usernames, not ids, in the trail: they read as who was named and stay the same across reloads.
+    old = rule.officer.username if rule else None
     if rule is None:
         rule = RoutingRule.objects.create(town=town, category=category, officer=officer)
-    elif old != officer.pk:
+    elif old != officer.username:
         rule.officer = officer
         rule.save(update_fields=["officer"])
     audit_record(
         actor=actor,
         action="routing.set",
         target=rule,
-        changes={"category": category.code if category else "*", "officer": [old, officer.pk]},
+        changes={"category": category.code if category else "*", "officer": [old, officer.username]},
         now=now,
     )
     return rule
@@ -61,7 +62,7 @@ def routing_rule_remove(*, actor, rule: RoutingRule, now: datetime) -> None:
         actor=actor,
         action="routing.remove",
         target=rule,
-        changes={"category": rule.category.code if rule.category else "*", "officer": [rule.officer_id, None]},
+        changes={"category": rule.category.code if rule.category else "*", "officer": [rule.officer.username, None]},
         now=now,
     )
     rule.delete()

@@ -91,6 +91,14 @@ class Command(BaseCommand):
                         for key in ("postings", "interests", "signed", "events", "participants", "accepted")
                     }
                 )
+            if result.desk:
+                self.stdout.write(
+                    _(
+                        "企业服务:分派规则 %(routing_rules)s 条,企业诉求 %(requests)s 件(督办 %(escalated)s 件,"
+                        "超时自动办结 %(autoclosed)s 件),走访记录 %(visits)s 条"
+                    )
+                    % result.desk
+                )
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
         figures = stats(Region.objects.get(code="pujiang"), REVENUE_TARGET_YEAR)
