@@ -222,7 +222,8 @@ def _authors(rng: random.Random, showcase: Enterprise) -> dict[str, list[Enterpr
     """Demo enterprises per town that file requests (the showcase's are its own)."""
     pools = {}
     for town in {item.town for item in CATALOGUE}:
-        pool = list(Enterprise.objects.filter(is_demo=True, town__code=town).exclude(pk=showcase.pk).order_by("uscc"))
+        demo = Enterprise.objects.filter(is_demo=True, is_biomedical=True, town__code=town).exclude(pk=showcase.pk)
+        pool = list(demo.order_by("uscc"))
         pools[town] = rng.sample(pool, min(len(pool), 40))
     return pools
 

@@ -93,14 +93,15 @@ def request_detail(request, pk):
     obj = selectors.request_for(user, pk)
     now = timezone.now()
     can_assign = obj.status in services.UNRESOLVED and has_perm(user, "request.assign", obj)
+    events = list(obj.events.select_related("actor"))
     context = {
         "req": obj,
         "sla": selectors.sla_state(obj, now),
         "replies": obj.replies.select_related("author").prefetch_related("attachments"),
         "attachments": obj.attachments.filter(reply__isnull=True),
-        "events": [
-            {"event": e, "action": STEP_NAMES.get(e.action, e.action)} for e in obj.events.select_related("actor")
-        ],
+        "events": [{"event": e, "action": STEP_NAMES.get(e.action, e.action)} for e in events],
+        # The officer's answer stays on top while the enterprise decides; a reopened request shows no answer.
+        "answer": next((e for e in reversed(events) if e.action == "resolve"), None) if obj.resolved_at else None,
         "buttons": _buttons(user, obj, now),
         "can_reply": obj.status != Status.WITHDRAWN,
         "reply_form": ReplyForm(),
