@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from sanlian.servicedesk.models import Attachment, ServiceRequest
