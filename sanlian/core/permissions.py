@@ -93,6 +93,7 @@ ACTIONS: dict[str, frozenset] = {
     "request.handle": OFFICERS,
     "request.assign": OFFICERS,
     "routing.edit": OFFICERS,
+    "sla.edit": {Role.DISTRICT_OFFICER},
     "visit.view": OFFICERS,
     "visit.record": OFFICERS,
 }

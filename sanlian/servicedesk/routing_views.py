@@ -2,16 +2,17 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanlian.core.forms import apply_service_errors, error_text
-from sanlian.core.permissions import require
+from sanlian.core.permissions import has_perm, require
 from sanlian.enterprises.selectors import towns_for
 
 from . import selectors
+from .models import Category
 from .routing_forms import RoutingRuleForm
 from .services import routing as services
 
@@ -36,7 +37,12 @@ def routing(request):
         else:
             messages.success(request, _("分派规则已保存"))
             return redirect("servicedesk:routing")
-    context = {"form": form, "rules": selectors.routing_rules(user), "categories": categories}
+    context = {
+        "form": form,
+        "rules": selectors.routing_rules(user),
+        "categories": categories,
+        "can_edit_sla": has_perm(user, "sla.edit"),
+    }
     return render(request, "servicedesk/routing.html", context, status=400 if form.errors else 200)
 
 
@@ -49,4 +55,20 @@ def routing_remove(request, pk):
         messages.error(request, error_text(exc))
     else:
         messages.success(request, _("分派规则已删除"))
+    return redirect("servicedesk:routing")
+
+
+@require_POST
+def category_sla(request, code):
+    require(request.user, "sla.edit")
+    category = get_object_or_404(Category, code=code)
+    try:
+        services.category_sla_set(
+            actor=request.user, category=category, ack_working_days=request.POST.get("ack_working_days"),
+            resolve_working_days=request.POST.get("resolve_working_days"), now=timezone.now(),
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, f"{category}:{error_text(exc)}")
+    else:
+        messages.success(request, _("%(category)s的办理时限已保存,适用于此后提交的诉求") % {"category": category})
     return redirect("servicedesk:routing")

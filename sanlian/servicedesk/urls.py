@@ -12,5 +12,6 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("routing/", routing_views.routing, name="routing"),
     path("routing/<int:pk>/remove/", routing_views.routing_remove, name="routing-remove"),
+    path("routing/sla/<slug:code>/", routing_views.category_sla, name="category-sla"),
     path("visits/", include("sanlian.servicedesk.visit_urls")),
 ]

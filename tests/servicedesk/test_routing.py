@@ -6,11 +6,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from sanlian.core.models import AuditEvent
 from sanlian.servicedesk.models import Category, RoutingRule
 from sanlian.servicedesk.services import requests as desk
-from sanlian.servicedesk.services.routing import routing_rule_remove, routing_rule_set
+from sanlian.servicedesk.services.routing import category_sla_set, routing_rule_remove, routing_rule_set
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,54 @@ class TestTheRoutingPage:
     def test_enterprise_users_are_refused_the_page(self, client, enterprise_admin):
         client.force_login(enterprise_admin)
         assert client.get(ROUTING).status_code == 403
+
+
+class TestCategorySla:
+    def test_a_district_officer_sets_a_sla_that_applies_to_requests_filed_afterwards(
+        self, district_officer, enterprise_admin
+    ):
+        # Filed Monday 2026-06-15: counted from the 16th; Friday the 19th is the Dragon Boat Festival.
+        before = submit(enterprise_admin)
+        category_sla_set(
+            actor=district_officer, category=Category.objects.get(code="policy"), ack_working_days="1",
+            resolve_working_days="2", now=NOW,
+        )  # fmt: skip
+        after = submit(enterprise_admin)
+
+        assert timezone.localtime(before.resolve_due_at).day == 23  # 16, 17, 18, 22, 23
+        assert timezone.localtime(after.resolve_due_at).day == 17  # 16, 17
+        before.refresh_from_db()
+        assert timezone.localtime(before.resolve_due_at).day == 23
+        assert AuditEvent.objects.filter(action="category.sla", changes__sla=[[1, 5], [1, 2]]).exists()
+
+    @pytest.mark.parametrize(
+        ("ack", "resolve", "field"),
+        [("0", "5", "ack_working_days"), ("1", "61", "resolve_working_days"), ("3", "2", "resolve_working_days"),
+         ("一", "5", "ack_working_days")],
+    )  # fmt: skip
+    def test_bad_days_are_refused_naming_the_field_and_nothing_changes(self, district_officer, ack, resolve, field):
+        category = Category.objects.get(code="policy")
+        with pytest.raises(ValidationError) as refused:
+            category_sla_set(actor=district_officer, category=category, ack_working_days=ack,
+                             resolve_working_days=resolve, now=NOW)  # fmt: skip
+        assert field in refused.value.message_dict
+        category.refresh_from_db()
+        assert (category.ack_working_days, category.resolve_working_days) == (1, 5)
+
+    def test_a_town_officer_sees_the_sla_but_cannot_change_it(self, client, pujiang_officer):
+        client.force_login(pujiang_officer)
+        assert 'name="resolve_working_days"' not in client.get(ROUTING).content.decode()
+        response = client.post(reverse("servicedesk:category-sla", args=["policy"]),
+                               {"ack_working_days": "1", "resolve_working_days": "2"})  # fmt: skip
+        assert response.status_code == 403
+        assert Category.objects.get(code="policy").resolve_working_days == 5
+
+    def test_the_district_officer_changes_it_on_the_page_and_sees_why_a_bad_value_failed(
+        self, client, district_officer
+    ):
+        client.force_login(district_officer)
+        url = reverse("servicedesk:category-sla", args=["ip"])
+        page = client.post(url, {"ack_working_days": "1", "resolve_working_days": "99"}, follow=True)
+        assert "应为 1–60 个工作日" in page.content.decode()
+        client.post(url, {"ack_working_days": "2", "resolve_working_days": "15"})
+        assert Category.objects.filter(code="ip", ack_working_days=2, resolve_working_days=15).exists()

@@ -1,8 +1,9 @@
-"""Routing rules of the service desk: which officer receives a town's requests of a category.
+"""Routing rules and SLAs of the service desk: who receives a town's requests of a category, and how fast.
 
 A rule without a category is the town's default. Officers keep the rules of the towns in their scope; the
 officer named must be able to handle that town's requests (a town officer of the town or a district officer
-above it), so a rule can never route a request to somebody who cannot open it.
+above it), so a rule can never route a request to somebody who cannot open it. A category's SLA is the
+district's to set; a change applies to requests filed afterwards (deadlines already given stay).
 """
 
 from datetime import datetime
@@ -66,3 +67,38 @@ def routing_rule_remove(*, actor, rule: RoutingRule, now: datetime) -> None:
         now=now,
     )
     rule.delete()
+
+
+ACK_DAYS = (1, 5)
+RESOLVE_DAYS = (1, 60)
+
+
+def _days(value, field: str, bounds: tuple[int, int], errors: dict) -> int | None:
+    try:
+        days = int(str(value).strip())
+    except (TypeError, ValueError):
+        errors[field] = _("请填写整数天数")
+        return None
+    if not bounds[0] <= days <= bounds[1]:
+        errors[field] = _("应为 %(min)s–%(max)s 个工作日") % {"min": bounds[0], "max": bounds[1]}
+        return None
+    return days
+
+
+@transaction.atomic
+def category_sla_set(*, actor, category: Category, ack_working_days, resolve_working_days, now: datetime) -> Category:
+    """Set a category's deadlines in working days: acknowledge within 1–5, resolve within 1–60 and not sooner."""
+    require(actor, "sla.edit")
+    errors: dict[str, str] = {}
+    ack = _days(ack_working_days, "ack_working_days", ACK_DAYS, errors)
+    resolve = _days(resolve_working_days, "resolve_working_days", RESOLVE_DAYS, errors)
+    if ack is not None and resolve is not None and resolve < ack:
+        errors["resolve_working_days"] = _("办结时限不能短于受理时限")
+    if errors:
+        raise ValidationError(errors)
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    old = [category.ack_working_days, category.resolve_working_days]
+    category.ack_working_days, category.resolve_working_days = ack, resolve
+    category.save(update_fields=["ack_working_days", "resolve_working_days"])
+    audit_record(actor=actor, action="category.sla", target=category, changes={"sla": [old, [ack, resolve]]}, now=now)
+    return category
