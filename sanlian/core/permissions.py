@@ -95,6 +95,9 @@ ACTIONS: dict[str, frozenset] = {
     "routing.edit": OFFICERS,
     "visit.view": OFFICERS,
     "visit.record": OFFICERS,
+    "provider.view": OFFICERS | ENTERPRISE,
+    "provider.edit": OFFICERS,
+    "provider.rate": ENTERPRISE,
 }
 
 
