@@ -17,7 +17,7 @@ def provider(actor, *, name="浦江知识产权代理事务所", kind="ip_agency
         "kind": kind,
         "region": factories.region(region),
         "regions_served": [factories.region(region)],
-        "description": "专注生物医药领域的专利申请、布局与无效答辩。",
+        "description": "为生物医药企业提供专业服务,响应及时。",
         "switchboard": "021-54321000",
         "email": "service@example.cn",
         **extra,

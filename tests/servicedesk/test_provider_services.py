@@ -260,9 +260,8 @@ def test_a_score_outside_one_to_five_is_refused(pujiang_officer, enterprise_admi
 
 
 def test_a_plain_desk_request_has_no_provider_to_rate(pujiang_officer, enterprise_admin):
-    request = desk.request_submit(
-        actor=enterprise_admin, data={"category": "policy", "title": "政策咨询", "body": "请问研发补贴如何申报?"}, now=NOW
-    )
+    data = {"category": "policy", "title": "政策咨询", "body": "请问研发补贴如何申报?"}
+    request = desk.request_submit(actor=enterprise_admin, data=data, now=NOW)
 
     with pytest.raises(ValidationError) as caught:
         services.provider_rate(actor=enterprise_admin, request=request, score=5, now=NOW)
