@@ -32,7 +32,7 @@ from sanlian.enterprises.models import (
 )
 from sanlian.enterprises.signals import facts_announcements_paused
 
-from . import chain_events, chain_postings, story
+from . import chain_events, chain_postings, desk_providers, story
 from . import policies as policy_demo
 from . import talent as talent_demo
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
@@ -55,6 +55,7 @@ class LoadResult:
     policies: policy_demo.PolicyLoadResult = field(default_factory=policy_demo.PolicyLoadResult)
     talent: talent_demo.TalentLoadResult = field(default_factory=talent_demo.TalentLoadResult)
     chain: dict = field(default_factory=dict)  # counts of the supply–demand and matchmaking demo
+    providers: dict = field(default_factory=dict)  # counts of the service-provider catalogue demo
 
     @property
     def changed(self) -> bool:
@@ -261,6 +262,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
         **chain_postings.load(now=now, rng=random.Random(seed + 5)),
         **chain_events.load(now=now, rng=random.Random(seed + 6)),
     }
+    result.providers = desk_providers.load(users=users, now=now)
     return result
 
 
@@ -276,6 +278,7 @@ def demo_unload() -> dict[str, int]:
     talent_demo.unload()  # its applications hold on to the enterprises, its assignments to the accounts
     policy_demo.unload()
     chain_postings.unload()
+    desk_providers.unload()
     MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()
     users = User.objects.filter(username__in=DEMO_USERNAMES)
     audit, _ = AuditEvent.objects.filter(Q(enterprise_id__in=ids) | Q(actor__in=users)).delete()
