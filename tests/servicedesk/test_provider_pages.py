@@ -21,7 +21,9 @@ def frozen():
 
 @pytest.fixture
 def listed(pujiang_officer):
-    created = provider(pujiang_officer, name="浦江演示知识产权代理有限公司", contact_name="李明", contact_mobile="13812345678")
+    created = provider(
+        pujiang_officer, name="浦江演示知识产权代理有限公司", contact_name="李明", contact_mobile="13812345678"
+    )
     service(pujiang_officer, created)
     return created
 
@@ -122,9 +124,7 @@ def test_a_bad_provider_form_keeps_the_input_and_names_the_field(client, pujiang
     assert not Provider.objects.exists()
 
 
-def test_an_enterprise_asks_through_the_desk_and_the_request_page_names_the_provider(
-    client, listed, enterprise_admin
-):
+def test_an_enterprise_asks_through_the_desk_and_the_request_page_names_the_provider(client, listed, enterprise_admin):
     client.force_login(enterprise_admin)
     svc = listed.services.get()
 
@@ -144,7 +144,8 @@ def test_a_request_naming_another_providers_service_is_refused(client, listed, p
     other = service(pujiang_officer, provider(pujiang_officer, name="另一家代理机构"), name="商标注册")
     client.force_login(enterprise_admin)
 
-    client.post(f"/desk/providers/{listed.pk}/request/", {"provider_service": other.pk, "title": "委托商标", "body": "x" * 12})
+    form = {"provider_service": other.pk, "title": "委托商标注册", "body": "我司需要注册两个产品商标。"}
+    client.post(f"/desk/providers/{listed.pk}/request/", form)
 
     assert not ServiceRequest.objects.exists()
 

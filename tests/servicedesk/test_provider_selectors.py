@@ -93,7 +93,8 @@ def test_the_catalogue_filters_by_kind_service_text_budget_and_region(catalogue,
 def test_a_suspended_provider_is_seen_only_by_the_officers_who_manage_it(
     catalogue, pujiang_officer, xinzhuang_officer, district_officer, enterprise_admin
 ):
-    services.provider_transition(actor=pujiang_officer, provider=catalogue["ip"], action="suspend", reason="核查", now=NOW)
+    ip = catalogue["ip"]
+    services.provider_transition(actor=pujiang_officer, provider=ip, action="suspend", reason="核查", now=NOW)
 
     assert "甲知识产权代理" in names(selectors.catalogue(pujiang_officer))
     assert "甲知识产权代理" in names(selectors.catalogue(district_officer))
