@@ -4,7 +4,7 @@ Told through the real services on dates before the load date:
 
 - 20 providers marked 演示 over every kind (IP agencies, law firms, CROs, CDMOs, testing labs, a bank's sci-tech
   branch, a VC and a guarantee company, regulatory consultants, a shared-instrument platform), 2–4 priced
-  services each; five are registered demo enterprises of the matching chain node (S2, U5, M1, S5, S3) and take
+  services each; five are registered demo enterprises of the matching chain node (S2, U5, M1, S5, S3+S5) and take
   their name from the registry;
 - 30 desk requests through providers from the town's demo enterprises, handled by pj_officer and rated by the
   enterprise (scores 5×12, 4×10, 3×5, 2×2, 1×1), one abusive comment hidden by pj_officer;
@@ -51,7 +51,7 @@ class Spec:
     qualifications: str
     switchboard: str
     offers: tuple[Offer, ...]
-    link: str = ""  # a chain node: the provider is the first unlinked demo enterprise of the town on it
+    link: tuple[str, ...] = ()  # chain nodes: the provider is the first unlinked demo enterprise of the town on all
     contact: tuple[str, str] = ("", "")  # an individual's name and (fictional) mobile
 
 
@@ -65,7 +65,7 @@ CATALOGUE: tuple[Spec, ...] = (
           Offer("实用新型专利申请代理", 2_500, 4_000, C, 20),
           Offer("PCT国际专利申请", 15_000, 30_000, C, 45),
           Offer("专利无效宣告请求与答辩", 20_000, 50_000, C, 90)),
-         link="S2", contact=("沈佳怡", "13900000101")),
+         link=("S2",), contact=("沈佳怡", "13900000101")),
     Spec("ip_agency", "上海闵申专利商标事务所有限公司", "minhang", ("minhang",),
          "为闵行区科技企业提供专利、商标与版权一站式代理,熟悉高新技术企业认定中的知识产权要求。",
          "专利代理机构执业许可证;商标代理机构备案", "021-64120002",
@@ -97,7 +97,7 @@ CATALOGUE: tuple[Spec, ...] = (
          (Offer("药效学评价(小鼠皮下移植瘤模型)", 80_000, 200_000, P, 60),
           Offer("药代动力学研究", 50_000, 150_000, P, 45),
           Offer("IND申报资料撰写", 200_000, 500_000, P, 90)),
-         link="U5"),
+         link=("U5",)),
     Spec("cro", "上海昱衡医药临床研究有限公司", "minhang", ("shanghai",),
          "I–IV期临床试验项目管理、监查与SMO现场管理,覆盖长三角主要临床试验机构。",
          "ISO 9001", "021-64120007",
@@ -115,7 +115,7 @@ CATALOGUE: tuple[Spec, ...] = (
          (Offer("细胞株构建与筛选", 500_000, 1_200_000, P, 120),
           Offer("上下游工艺开发", 1_500_000, 3_000_000, P, 180),
           Offer("200L GMP中试批生产", 1_200_000, 2_500_000, P, 60)),
-         link="M1"),
+         link=("M1",)),
     Spec("cdmo", "上海合晟制剂技术有限公司", "minhang", ("minhang",),
          "口服固体与注射剂的处方工艺开发、一致性评价和临床样品生产。",
          "药品生产许可证(C证)", "021-64120010",
@@ -128,7 +128,7 @@ CATALOGUE: tuple[Spec, ...] = (
          (Offer("细胞毒性检测(GB/T 16886.5)", 3_000, 8_000, S, 15),
           Offer("致敏试验(GB/T 16886.10)", 8_000, 15_000, S, 30),
           Offer("医用电气安全检测(GB 9706.1)", 20_000, 50_000, S, 30)),
-         link="S5", contact=("陆思远", "13900000111")),
+         link=("S5",), contact=("陆思远", "13900000111")),
     Spec("testing_lab", "上海沪检生物材料检测中心有限公司", "minhang", ("shanghai",),
          "无菌、微生物限度、细菌内毒素与灭菌残留检测。",
          "CNAS;CMA", "021-64120012",
@@ -161,7 +161,7 @@ CATALOGUE: tuple[Spec, ...] = (
          (Offer("第二类医疗器械注册申报", 80_000, 200_000, P, 180),
           Offer("第三类医疗器械注册申报", 200_000, 600_000, P, 365),
           Offer("注册检验协调", 10_000, 30_000, P, 60)),
-         link="S3"),
+         link=("S3", "S5")),
     Spec("regulatory", "上海瑞申医药注册咨询有限公司", "minhang", ("shanghai",),
          "药品NMPA与FDA注册申报,熟悉IND、NDA与510(k)流程。",
          "", "021-64120018",
@@ -236,9 +236,9 @@ class Teller:
         moment = datetime.combine(day, time(0), tzinfo=self.tz) + timedelta(hours=hours)
         return min(moment, self.now - timedelta(minutes=5))
 
-    def _link(self, node: str) -> Enterprise | None:
+    def _link(self, nodes: tuple[str, ...]) -> Enterprise | None:
         for enterprise in self.enterprises:
-            if enterprise.pk not in self.linked and node in {n.code for n in enterprise.chain_nodes.all()}:
+            if enterprise.pk not in self.linked and set(nodes) <= {n.code for n in enterprise.chain_nodes.all()}:
                 self.linked.add(enterprise.pk)
                 return enterprise
         return None

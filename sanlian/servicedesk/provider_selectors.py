@@ -7,7 +7,7 @@ a suspended provider is seen only by the officers who manage it (its `region` in
 
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -71,7 +71,8 @@ def catalogue(
         providers = providers.filter(Exists(services.filter(price_min__lte=price_max)))
     if region is not None:
         providers = providers.filter(pk__in=Provider.objects.filter(_serving(region)).values("pk"))
-    providers = with_ratings(providers).select_related("region")
+    on_sale = Prefetch("services", queryset=ProviderService.objects.filter(is_active=True), to_attr="on_sale")
+    providers = with_ratings(providers).select_related("region").prefetch_related(on_sale)
     if sort == "name":
         return providers.order_by("name", "id")
     return providers.order_by(F("rating_avg").desc(nulls_last=True), "-rating_count", "name", "id")

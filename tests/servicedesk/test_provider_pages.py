@@ -206,3 +206,13 @@ def test_the_catalogue_pages_in_english(client, listed, enterprise_admin):
     text = client.get(f"/desk/providers/{listed.pk}/").content.decode()
 
     assert "Request or ask through the service desk" in text
+
+
+def test_prices_read_as_a_range_a_from_price_or_free(client, pujiang_officer, enterprise_admin):
+    bank = provider(pujiang_officer, name="浦江演示银行科技支行", kind="financing")
+    service(pujiang_officer, bank, name="科创企业信用贷款", price_min="0", price_max="0", unit="per_project")
+    service(pujiang_officer, bank, name="融资路演辅导", price_min="5000", price_max="", unit="per_project")
+
+    text = page(client, enterprise_admin, f"/desk/providers/{bank.pk}/")
+
+    assert "不收费" in text and "5000 元起/项目" in text
