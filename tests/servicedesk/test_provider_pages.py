@@ -216,3 +216,15 @@ def test_prices_read_as_a_range_a_from_price_or_free(client, pujiang_officer, en
     text = page(client, enterprise_admin, f"/desk/providers/{bank.pk}/")
 
     assert "不收费" in text and "5000 元起/项目" in text
+
+
+def test_a_closed_request_through_a_provider_links_to_its_rating_until_rated(
+    client, listed, pujiang_officer, enterprise_admin
+):
+    done = closed(enterprise_admin, pujiang_officer, listed.services.get())
+    assert "评价该机构" in page(client, enterprise_admin, f"/desk/requests/{done.pk}/")
+    assert "评价该机构" not in page(client, pujiang_officer, f"/desk/requests/{done.pk}/")
+
+    services.provider_rate(actor=enterprise_admin, request=done, score=4, now=NOW + timedelta(days=4))
+
+    assert "评价该机构" not in page(client, enterprise_admin, f"/desk/requests/{done.pk}/")
