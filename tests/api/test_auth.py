@@ -53,6 +53,8 @@ ROUTES = [
     ("patch", "/chain/postings/1"),
     ("post", "/chain/postings/1/transition"),
     ("post", "/chain/postings/1/interests"),
+    ("get", "/desk/providers"),
+    ("get", "/desk/providers/1"),
 ]
 
 
