@@ -254,7 +254,8 @@ def provider_service_create(*, actor, provider: Provider, data: dict, now: datet
 
 @transaction.atomic
 def provider_service_update(*, actor, service: ProviderService, data: dict, now: datetime) -> ProviderService:
-    service = ProviderService.objects.select_for_update().select_related("provider__region").get(pk=service.pk)
+    locked = ProviderService.objects.select_for_update(of=("self",)).select_related("provider__region")
+    service = locked.get(pk=service.pk)
     require(actor, "provider.edit", service.provider)
     errors: dict[str, str] = {}
     fields = _service_fields(data, errors)
