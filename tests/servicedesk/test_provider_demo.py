@@ -22,7 +22,9 @@ def test_the_demo_lists_twenty_providers_with_requests_and_rated_spread_and_a_se
     assert set(providers.values_list("kind", flat=True)) == set(Provider.Kind.values)
     per_provider = Counter(ProviderService.objects.values_list("provider", flat=True)).values()
     assert max(per_provider) <= 4 and sum(n >= 2 for n in per_provider) == 19  # the guarantee company has one
-    assert providers.exclude(enterprise=None).count() >= 3  # registered demo firms of S2/U5/M1/S5/S3
+    linked = providers.exclude(enterprise=None).select_related("enterprise")
+    assert len(linked) >= 2  # registered demo firms of S2/U5/M1/S5/S3+S5 (all five at full scale)
+    assert all(p.name == p.enterprise.name for p in linked)
     scores = Counter(ProviderRating.objects.values_list("score", flat=True))
     assert scores == {5: 12, 4: 10, 3: 5, 2: 2, 1: 1}
     assert ProviderRating.objects.filter(hidden_at__isnull=False).count() == 1
