@@ -96,6 +96,9 @@ ACTIONS: dict[str, frozenset] = {
     "sla.edit": {Role.DISTRICT_OFFICER},
     "visit.view": OFFICERS,
     "visit.record": OFFICERS,
+    "provider.view": OFFICERS | ENTERPRISE,
+    "provider.edit": OFFICERS,
+    "provider.rate": ENTERPRISE,
 }
 
 

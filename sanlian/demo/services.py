@@ -32,7 +32,7 @@ from sanlian.enterprises.models import (
 )
 from sanlian.enterprises.signals import facts_announcements_paused
 
-from . import chain_events, chain_postings, desk, story
+from . import chain_events, chain_postings, desk, desk_providers, story
 from . import policies as policy_demo
 from . import talent as talent_demo
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
@@ -56,6 +56,7 @@ class LoadResult:
     talent: talent_demo.TalentLoadResult = field(default_factory=talent_demo.TalentLoadResult)
     chain: dict = field(default_factory=dict)  # counts of the supply–demand and matchmaking demo
     desk: dict = field(default_factory=dict)  # counts of the service-desk and visits demo
+    providers: dict = field(default_factory=dict)  # counts of the service-provider catalogue demo
 
     @property
     def changed(self) -> bool:
@@ -67,6 +68,7 @@ class LoadResult:
             or self.talent.changed
             or any(self.chain.values())
             or any(self.desk.values())
+            or any(self.providers.values())
         )
 
 
@@ -269,6 +271,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
         **chain_events.load(now=now, rng=random.Random(seed + 6)),
     }
     result.desk = desk.load(now=now, rng=random.Random(seed + 7), users=users, showcase=showcase)
+    result.providers = desk_providers.load(users=users, now=now)
     return result
 
 
@@ -284,6 +287,7 @@ def demo_unload() -> dict[str, int]:
     talent_demo.unload()  # its applications hold on to the enterprises, its assignments to the accounts
     policy_demo.unload()
     chain_postings.unload()
+    desk_providers.unload()
     MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()
     users = User.objects.filter(username__in=DEMO_USERNAMES)
     audit, _ = AuditEvent.objects.filter(Q(enterprise_id__in=ids) | Q(actor__in=users)).delete()

@@ -45,7 +45,7 @@ def officer_requests(
 
 def request_for(user, pk: int) -> ServiceRequest:
     queryset = ServiceRequest.objects.select_related(
-        "enterprise", "enterprise__town", "category", "assigned_to", "submitted_by"
+        "enterprise", "enterprise__town", "category", "assigned_to", "submitted_by", "provider", "provider_service"
     )
     return get_scoped(user, "request.view", queryset, pk=pk)
 

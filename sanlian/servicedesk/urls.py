@@ -14,4 +14,5 @@ urlpatterns = [
     path("routing/<int:pk>/remove/", routing_views.routing_remove, name="routing-remove"),
     path("routing/sla/<slug:code>/", routing_views.category_sla, name="category-sla"),
     path("visits/", include("sanlian.servicedesk.visit_urls")),
+    path("providers/", include("sanlian.servicedesk.provider_urls")),
 ]

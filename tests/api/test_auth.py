@@ -59,6 +59,8 @@ ROUTES = [
     ("get", "/desk/requests/1"),
     ("post", "/desk/requests/1/transition"),
     ("post", "/desk/requests/1/replies"),
+    ("get", "/desk/providers"),
+    ("get", "/desk/providers/1"),
 ]
 
 

@@ -99,6 +99,14 @@ class Command(BaseCommand):
                     )
                     % result.desk
                 )
+            if any(result.providers.values()):
+                self.stdout.write(
+                    _(
+                        "服务机构 %(providers)s 家(服务项目 %(provider_services)s 项),经服务台委托 "
+                        "%(provider_requests)s 件,评价 %(provider_ratings)s 条"
+                    )
+                    % result.providers
+                )
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
         figures = stats(Region.objects.get(code="pujiang"), REVENUE_TARGET_YEAR)
