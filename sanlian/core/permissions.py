@@ -95,6 +95,9 @@ ACTIONS: dict[str, frozenset] = {
     "routing.edit": OFFICERS,
     "visit.view": OFFICERS,
     "visit.record": OFFICERS,
+    "ip.view": OFFICERS | ENTERPRISE,
+    "ip.edit": OFFICERS | {Role.ENTERPRISE_ADMIN},
+    "ip.import": OFFICERS,
 }
 
 

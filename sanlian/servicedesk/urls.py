@@ -11,4 +11,5 @@ urlpatterns = [
     path("requests/<int:pk>/reply/", views.request_reply, name="request-reply"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("visits/", include("sanlian.servicedesk.visit_urls")),
+    path("ip/", include("sanlian.servicedesk.ip_urls")),
 ]
