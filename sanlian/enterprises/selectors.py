@@ -186,6 +186,8 @@ ACTION_LABELS = {
     "report.submit": gettext_lazy("提交年报"),
     "report.approve": gettext_lazy("年报审核通过"),
     "report.return": gettext_lazy("年报退回"),
+    "ip.create": gettext_lazy("添加知识产权"),
+    "ip.update": gettext_lazy("修改知识产权"),
 }
 
 
