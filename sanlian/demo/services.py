@@ -33,6 +33,7 @@ from sanlian.enterprises.models import (
 from sanlian.enterprises.signals import facts_announcements_paused
 
 from . import chain_events, chain_postings, story
+from . import ip_portfolio as ip_demo
 from . import policies as policy_demo
 from . import talent as talent_demo
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
@@ -55,11 +56,17 @@ class LoadResult:
     policies: policy_demo.PolicyLoadResult = field(default_factory=policy_demo.PolicyLoadResult)
     talent: talent_demo.TalentLoadResult = field(default_factory=talent_demo.TalentLoadResult)
     chain: dict = field(default_factory=dict)  # counts of the supply–demand and matchmaking demo
+    ip: dict = field(default_factory=dict)  # counts of the IP portfolio demo
 
     @property
     def changed(self) -> bool:
         return bool(
-            self.enterprises or self.users_created or self.users_updated or self.policies.changed or self.talent.changed
+            self.enterprises
+            or self.users_created
+            or self.users_updated
+            or self.policies.changed
+            or self.talent.changed
+            or self.ip.get("ip_assets")
         )
 
 
@@ -253,6 +260,8 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
         result.story = True
     if result.users_created:
         story.welcome([users[name] for name in result.users_created])
+    # Before the policies: their first evaluation reads the portfolios' facts.
+    result.ip = ip_demo.load(plan=plan, users=users, today=timezone.localdate(), rng=random.Random(seed + 7))
     result.policies = policy_demo.load(users=users)
     result.talent = talent_demo.load(users=users, seed=seed, scale=scale)
     # The story is told up to the start of the load day, so two loads on one day write the same rows.
