@@ -52,8 +52,9 @@ TRADEMARK_CLASSES = {
 }  # fmt: skip
 
 # fmt: off
-DIAGNOSTIC_TARGETS = ("甲型流感病毒", "乙型肝炎病毒", "人乳头瘤病毒", "EGFR基因突变", "KRAS基因突变", "心肌肌钙蛋白I",
-                      "降钙素原", "结核分枝杆菌", "呼吸道合胞病毒", "BRCA1/2基因变异", "肿瘤标志物CEA", "幽门螺杆菌")
+NUCLEIC_TARGETS = ("甲型流感病毒", "乙型肝炎病毒", "人乳头瘤病毒", "EGFR基因突变", "KRAS基因突变", "结核分枝杆菌",
+                   "呼吸道合胞病毒", "BRCA1/2基因变异", "幽门螺杆菌", "结直肠癌甲基化标志物")
+PROTEIN_TARGETS = ("心肌肌钙蛋白I", "降钙素原", "癌胚抗原", "N端脑钠肽前体", "甲胎蛋白")
 ANTIBODY_TARGETS = ("PD-1", "PD-L1", "HER2", "CD20", "IL-17A", "TIGIT", "Claudin18.2", "CD47", "TSLP", "B7-H3")
 CELL_TARGETS = ("CD19", "BCMA", "GPC3", "CLDN18.2", "CD7", "mesothelin")
 COMPOUNDS = ("JAK1抑制剂", "KRAS G12C抑制剂", "BTK抑制剂", "替格瑞洛", "阿哌沙班", "GLP-1受体激动剂", "PARP抑制剂")
@@ -75,7 +76,9 @@ SOFTWARE_TITLES = ("实验室信息管理系统", "基因测序数据分析软�
 
 def _invention_title(rng: random.Random, archetype: str) -> str:
     if archetype in ("ivd", "reagents", "precision", "lab-services", "testing"):
-        target = rng.choice(DIAGNOSTIC_TARGETS)
+        if rng.random() < 0.3:
+            return f"一种{rng.choice(PROTEIN_TARGETS)}化学发光免疫检测试剂盒及其制备方法"
+        target = rng.choice(NUCLEIC_TARGETS)
         return rng.choice(
             (
                 f"一种检测{target}的试剂盒及其应用",

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from sanlian.core.permissions import get_scoped, scope_queryset
 from sanlian.enterprises.models import Enterprise
@@ -10,6 +10,10 @@ from sanlian.enterprises.models import Enterprise
 from .models import IPAsset
 
 Kind, Status = IPAsset.Kind, IPAsset.Status
+
+
+# Lists show kinds in the order of Kind (inventions first), not alphabetically by code.
+KIND_ORDER = Case(*(When(kind=kind, then=Value(i)) for i, kind in enumerate(Kind.values)), output_field=IntegerField())
 
 
 def in_force_q(as_of: date) -> Q:
@@ -34,7 +38,7 @@ def ip_assets_visible(user, *, kind: str = "", status: str = "", search: str = "
             Q(number__icontains=search) | Q(title__icontains=search) | Q(enterprise__name__icontains=search)
             | Q(enterprise__uscc=search.upper())
         )  # fmt: skip
-    return assets.order_by("enterprise__name", "enterprise_id", "kind", "-filing_date", "id")
+    return assets.order_by("enterprise__name", "enterprise_id", KIND_ORDER, "-filing_date", "id")
 
 
 def enterprise_for_ip(user, pk: int, action: str = "ip.view") -> Enterprise:
@@ -52,7 +56,7 @@ def portfolio(enterprise: Enterprise, *, kind: str = "", status: str = "") -> Qu
         assets = assets.filter(kind=kind)
     if status:
         assets = assets.filter(status=status)
-    return assets.order_by("kind", "-filing_date", "-id")
+    return assets.order_by(KIND_ORDER, "-filing_date", "-id")
 
 
 def portfolio_summary(enterprise_id: int, *, as_of: date) -> dict:
