@@ -15,6 +15,7 @@ entered through the real service by ent_admin, so its profile's history shows it
 canonical and carry correct check characters; a second run writes nothing.
 """
 
+import itertools
 import random
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
@@ -37,8 +38,8 @@ PATENT_FIELDS = (
     (Kind.UTILITY, "patents_utility"),
     (Kind.DESIGN, "patents_design"),
 )
-# Serial ranges per enterprise keep numbers unique and stable; the sample sheet uses SAMPLE_SERIAL on.
-SERIALS_PER_ENTERPRISE = 400
+# Patent serials count up from SERIAL_BASE over all enterprises (by USCC), so numbers are unique and stable;
+# the sample sheet uses SAMPLE_SERIAL on.
 SERIAL_BASE = 3_000_000
 SAMPLE_SERIAL = 8_800_000
 PHARMA = frozenset({"antibody", "cgt", "chem-innovative", "api", "excipients", "tcm", "reagents"})
@@ -155,11 +156,8 @@ def _patent(kind, spec, serial, grant_year, rng, *, status=Status.GRANTED, filin
             "filing_date": filing, "grant_date": grant}  # fmt: skip
 
 
-def _portfolio(spec: EnterpriseSpec, reports, index: int, rng: random.Random) -> list[dict]:
-    """The plain values of one enterprise's assets (no database)."""
-    serials = iter(
-        range(SERIAL_BASE + index * SERIALS_PER_ENTERPRISE, SERIAL_BASE + (index + 1) * SERIALS_PER_ENTERPRISE)
-    )
+def _portfolio(spec: EnterpriseSpec, reports, index: int, serials, rng: random.Random) -> list[dict]:
+    """The plain values of one enterprise's assets (no database); `serials` numbers its patents."""
     assets = []
     for kind, field in PATENT_FIELDS:
         for year in _grant_years(spec, reports, field, rng):
@@ -202,10 +200,11 @@ def portfolios(plan: DemoPlan, rng: random.Random) -> dict[str, list[dict]]:
     """USCC → its assets' values, for the biomedical demo enterprises with annual reports."""
     result = {}
     specs = sorted((e for e in plan.enterprises if e.is_biomedical and e.is_demo), key=lambda e: e.uscc)
+    serials = itertools.count(SERIAL_BASE)  # one sequence for all: a scaled-up demo has big portfolios
     for index, spec in enumerate(specs):
         reports = sorted(plan.reports_of(spec.uscc), key=lambda r: r.year)
         if reports:
-            result[spec.uscc] = _portfolio(spec, reports, index, rng)
+            result[spec.uscc] = _portfolio(spec, reports, index, serials, rng)
     return result
 
 
