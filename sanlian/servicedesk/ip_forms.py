@@ -26,6 +26,9 @@ class IPAssetForm(forms.Form):
     )
     trademark_class = forms.IntegerField(label=_("商标类别"), required=False, min_value=1, max_value=45)
     co_owners = forms.CharField(label=_("共有权人"), max_length=CO_OWNERS_MAX, required=False)
+    certificate = forms.FileField(
+        label=_("证书文件"), required=False, help_text=_("PDF、PNG 或 JPG,不超过 10 MB(按文件内容检查)")
+    )
 
     def __init__(self, *args, can_set_expiry: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,7 +37,7 @@ class IPAssetForm(forms.Form):
             del self.fields["expiry_date"]
 
     def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k != "certificate"}
         if "expiry_date" in data and data["expiry_date"] is None:
             data["expiry_date"] = ""  # blank: back to the computed term
         return data

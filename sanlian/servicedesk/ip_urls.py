@@ -10,6 +10,7 @@ urlpatterns = [
     path("enterprise/<int:enterprise_id>/new/", ip_views.ip_new, name="ip-new"),
     path("<int:pk>/edit/", ip_views.ip_edit, name="ip-edit"),
     path("<int:pk>/lapse/", ip_views.ip_lapse, name="ip-lapse"),
+    path("<int:pk>/certificate/", ip_views.ip_certificate, name="ip-certificate"),
     path("import/", ip_views.ip_import_page, name="ip-import"),
     path("import/errors.xlsx", ip_views.ip_import_errors, name="ip-import-errors"),
 ]

@@ -6,7 +6,7 @@ Parse input → one service or selector call → render.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,10 +65,13 @@ def ip_portfolio(request, enterprise_id):
 def ip_new(request, enterprise_id):
     user = request.user
     enterprise = selectors.enterprise_for_ip(user, enterprise_id, "ip.edit")
-    form = IPAssetForm(request.POST or None, can_set_expiry=_can_set_expiry(user))
+    form = IPAssetForm(request.POST or None, request.FILES or None, can_set_expiry=_can_set_expiry(user))
     if request.method == "POST" and form.is_valid():
         try:
-            services.ip_asset_add(actor=user, enterprise=enterprise, data=form.service_data(), now=timezone.now())
+            services.ip_asset_add(
+                actor=user, enterprise=enterprise, data=form.service_data(),
+                certificate=form.cleaned_data.get("certificate"), now=timezone.now(),
+            )  # fmt: skip
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -82,10 +85,15 @@ def ip_edit(request, pk):
     user = request.user
     asset = selectors.ip_asset_for(user, pk, "ip.edit")
     initial = {field: getattr(asset, field) for field in (*services.FIELDS, "expiry_date")}
-    form = IPAssetForm(request.POST or None, initial=initial, can_set_expiry=_can_set_expiry(user))
+    form = IPAssetForm(
+        request.POST or None, request.FILES or None, initial=initial, can_set_expiry=_can_set_expiry(user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.ip_asset_edit(actor=user, asset=asset, data=form.service_data(), now=timezone.now())
+            services.ip_asset_edit(
+                actor=user, asset=asset, data=form.service_data(),
+                certificate=form.cleaned_data.get("certificate"), now=timezone.now(),
+            )  # fmt: skip
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -93,6 +101,17 @@ def ip_edit(request, pk):
             return redirect("servicedesk:ip-portfolio", enterprise_id=asset.enterprise_id)
     return render(request, "servicedesk/ip/form.html", {"form": form, "enterprise": asset.enterprise, "asset": asset},
                   status=400 if form.errors else 200)  # fmt: skip
+
+
+def ip_certificate(request, pk):
+    """The certificate scan, for those who may see the asset (404 otherwise)."""
+    asset = selectors.ip_asset_for(request.user, pk)
+    if not asset.certificate:
+        raise Http404
+    name = f"{asset.number}{asset.certificate.name[asset.certificate.name.rfind('.') :]}"
+    response = FileResponse(asset.certificate.open("rb"), as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

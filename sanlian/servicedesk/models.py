@@ -221,6 +221,7 @@ class IPAsset(models.Model):
     expiry_manual = models.BooleanField(_("有效期人工修正"), default=False)
     trademark_class = models.PositiveSmallIntegerField(_("商标类别"), null=True, blank=True)
     co_owners = models.CharField(_("共有权人"), max_length=300, blank=True)
+    certificate = models.FileField(_("证书文件"), upload_to="ip/%Y/", blank=True)
     created_at = models.DateTimeField(_("创建时间"))
     updated_at = models.DateTimeField(_("更新时间"))
 

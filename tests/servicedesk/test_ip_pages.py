@@ -151,3 +151,38 @@ def test_a_renamed_non_excel_file_is_refused_on_the_file_field(client, pujiang_o
     response = client.post("/desk/ip/import/", {"file": upload})
 
     assert response.status_code == 400 and "不是有效的 Excel 工作簿" in response.content.decode()
+
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+
+
+def test_a_certificate_scan_is_kept_and_downloadable_only_in_scope(
+    client, pujiang_enterprise, enterprise_admin, xinzhuang_officer
+):
+    client.force_login(enterprise_admin)
+    form = {**invention(), "filing_date": "2023-03-01", "grant_date": "2024-09-10"}
+    form["certificate"] = SimpleUploadedFile("证书.pdf", PDF, content_type="application/pdf")
+
+    assert client.post(f"/desk/ip/enterprise/{pujiang_enterprise.pk}/new/", form).status_code == 302
+    asset = IPAsset.objects.get()
+    download = client.get(f"/desk/ip/{asset.pk}/certificate/")
+
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert "202310123456.6.pdf" in download["Content-Disposition"]
+    client.force_login(xinzhuang_officer)
+    assert client.get(f"/desk/ip/{asset.pk}/certificate/").status_code == 404
+
+
+def test_a_certificate_that_is_not_a_scan_is_refused_on_its_field_and_nothing_is_saved(
+    client, pujiang_enterprise, enterprise_admin
+):
+    client.force_login(enterprise_admin)
+    form = {**invention(), "filing_date": "2023-03-01", "grant_date": "2024-09-10"}
+    form["certificate"] = SimpleUploadedFile(
+        "证书.pdf", b"MZ\x90\x00 an executable renamed", content_type="application/pdf"
+    )
+
+    response = client.post(f"/desk/ip/enterprise/{pujiang_enterprise.pk}/new/", form)
+
+    assert response.status_code == 400 and "证书文件" in response.content.decode()
+    assert not IPAsset.objects.exists()

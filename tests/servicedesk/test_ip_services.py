@@ -145,3 +145,22 @@ def test_a_pending_design_application_has_a_term_from_its_filing_date(pujiang_en
     }  # fmt: skip
     asset = services.ip_asset_add(actor=enterprise_admin, enterprise=pujiang_enterprise, data=data)
     assert asset.expiry_date == date(2040, 7, 31)
+
+
+def test_a_spreadsheet_is_no_certificate_and_an_oversized_scan_is_refused(pujiang_enterprise, enterprise_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .ip_helpers import xlsx
+
+    sheet = SimpleUploadedFile("证书.xlsx", xlsx([["a"]]))
+    with pytest.raises(ValidationError) as exc:
+        services.ip_asset_add(
+            actor=enterprise_admin, enterprise=pujiang_enterprise, data=invention(), certificate=sheet
+        )
+    assert "PDF" in exc.value.message_dict["certificate"][0]
+
+    big = SimpleUploadedFile("证书.pdf", b"%PDF-1.4\n" + b"0" * (services.CERTIFICATE_MAX_BYTES + 1))
+    with pytest.raises(ValidationError) as exc:
+        services.ip_asset_add(actor=enterprise_admin, enterprise=pujiang_enterprise, data=invention(), certificate=big)
+    assert "过大" in exc.value.message_dict["certificate"][0]
+    assert not IPAsset.objects.exists()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from sanlian.core.models import OFFICER_ROLES
 from sanlian.core.permissions import require
 from sanlian.core.services import apply_changes, audit_record, jsonable
+from sanlian.core.uploads import checked_upload
 from sanlian.enterprises.signals import announce_facts_changed
 
 from ..ip_numbers import PATENT_KINDS, default_expiry, filing_year, normalise_number
@@ -26,6 +27,8 @@ FIELDS = ("kind", "number", "title", "status", "filing_date", "grant_date", "tra
 TITLE_MAX = 200
 CO_OWNERS_MAX = 300
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
+CERTIFICATE_TYPES = (".pdf", ".png", ".jpg")
 
 
 def _is_officer(user) -> bool:
@@ -150,20 +153,40 @@ def _check_unique(clean: dict, *, enterprise, asset: IPAsset | None) -> None:
     raise ValidationError({"number": _("该号码已登记在其他企业名下;如有权属变更,请联系镇产业服务专员核实")})
 
 
-def _write(*, actor, enterprise, data: dict, asset: IPAsset | None, now: datetime) -> tuple[IPAsset, str]:
+def _checked_certificate(upload) -> str | None:
+    """The stored name of an acceptable certificate scan (PDF, PNG or JPG by content, ≤ 10 MB)."""
+    if not upload:
+        return None
+    name, _size = checked_upload(upload, field="certificate", max_bytes=CERTIFICATE_MAX_BYTES)
+    if not name.endswith(CERTIFICATE_TYPES):
+        raise ValidationError({"certificate": _("证书须为 PDF、PNG 或 JPG 文件")})
+    return name
+
+
+def _write(
+    *, actor, enterprise, data: dict, asset: IPAsset | None, now: datetime, certificate=None
+) -> tuple[IPAsset, str]:
     clean = clean_ip_data(data, today=timezone.localdate(now))
     errors: dict[str, str] = {}
     clean["expiry_date"], clean["expiry_manual"] = _expiry(clean, data, actor=actor, asset=asset, errors=errors)
     if errors:
         raise ValidationError(errors)
     _check_unique(clean, enterprise=enterprise, asset=asset)
+    certificate_name = _checked_certificate(certificate)
     if asset is None:
         asset = IPAsset(enterprise=enterprise, created_at=now, updated_at=now, **clean)
+        if certificate_name:
+            asset.certificate.save(certificate_name, certificate, save=False)
         asset.save()
         changes = {field: [None, jsonable(getattr(asset, field))] for field in clean if getattr(asset, field)}
+        if certificate_name:
+            changes["certificate"] = [None, certificate_name]
         outcome = CREATED
     else:
         changes = apply_changes(asset, clean)
+        if certificate_name:
+            changes["certificate"] = [asset.certificate.name or None, certificate_name]
+            asset.certificate.save(certificate_name, certificate, save=False)
         if not changes:
             return asset, UNCHANGED
         asset.updated_at = now
@@ -178,22 +201,27 @@ def _write(*, actor, enterprise, data: dict, asset: IPAsset | None, now: datetim
 
 
 @transaction.atomic
-def ip_asset_add(*, actor, enterprise, data: dict, now: datetime | None = None) -> IPAsset:
-    """Add an asset to an enterprise's portfolio. `data`: the FIELDS, plus expiry_date (officers only)."""
+def ip_asset_add(*, actor, enterprise, data: dict, certificate=None, now: datetime | None = None) -> IPAsset:
+    """Add an asset to an enterprise's portfolio. `data`: the FIELDS, plus expiry_date (officers only);
+    `certificate`: an optional uploaded scan of the certificate.
+    """
     require(actor, "ip.edit", enterprise)
-    asset, _outcome = _write(actor=actor, enterprise=enterprise, data=data, asset=None, now=now or timezone.now())
+    asset, _outcome = _write(
+        actor=actor, enterprise=enterprise, data=data, asset=None, now=now or timezone.now(), certificate=certificate
+    )
     return asset
 
 
 @transaction.atomic
-def ip_asset_edit(*, actor, asset: IPAsset, data: dict, now: datetime | None = None) -> IPAsset:
-    """Change an asset; fields missing from `data` keep their value."""
+def ip_asset_edit(*, actor, asset: IPAsset, data: dict, certificate=None, now: datetime | None = None) -> IPAsset:
+    """Change an asset; fields missing from `data` keep their value; a new certificate replaces the old."""
     require(actor, "ip.edit", asset)
     asset = IPAsset.objects.select_for_update().select_related("enterprise").get(pk=asset.pk)
     merged = {field: getattr(asset, field) for field in FIELDS} | data
     asset, _outcome = _write(
-        actor=actor, enterprise=asset.enterprise, data=merged, asset=asset, now=now or timezone.now()
-    )
+        actor=actor, enterprise=asset.enterprise, data=merged, asset=asset, now=now or timezone.now(),
+        certificate=certificate,
+    )  # fmt: skip
     return asset
 
 
