@@ -213,3 +213,15 @@ def error_workbook(report: ImportReport) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def template_workbook() -> bytes:
+    """An empty import sheet: the header row and one example row to overwrite."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("知识产权"))
+    sheet.append(list(COLUMNS))
+    sheet.append(["91310112MA1GXXXXXX", "发明专利", "ZL202310123456.6", "一种核酸检测试剂盒及其应用", "已授权",
+                  "2023-03-01", "2024-09-10", "", "", ""])  # fmt: skip
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/certificate/", ip_views.ip_certificate, name="ip-certificate"),
     path("import/", ip_views.ip_import_page, name="ip-import"),
     path("import/errors.xlsx", ip_views.ip_import_errors, name="ip-import-errors"),
+    path("import/template.xlsx", ip_views.ip_import_template, name="ip-import-template"),
 ]

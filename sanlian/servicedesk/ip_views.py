@@ -155,3 +155,10 @@ def ip_import_errors(request):
     response = HttpResponse(ip_import.error_workbook(report), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="ip-import-errors.xlsx"'
     return response
+
+
+def ip_import_template(request):
+    require(request.user, "ip.import")
+    response = HttpResponse(ip_import.template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="ip-import-template.xlsx"'
+    return response

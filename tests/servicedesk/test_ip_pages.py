@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from sanlian.core.models import Role
+from sanlian.servicedesk.ip_import import ip_import
 from sanlian.servicedesk.models import IPAsset
 from sanlian.servicedesk.services import ip as services
 from tests import factories
@@ -186,3 +187,16 @@ def test_a_certificate_that_is_not_a_scan_is_refused_on_its_field_and_nothing_is
 
     assert response.status_code == 400 and "证书文件" in response.content.decode()
     assert not IPAsset.objects.exists()
+
+
+def test_the_import_template_has_the_columns_and_its_example_row_passes_a_dry_run_but_for_the_code(
+    client, pujiang_officer
+):
+    client.force_login(pujiang_officer)
+
+    response = client.get("/desk/ip/import/template.xlsx")
+
+    rows = list(load_workbook(BytesIO(response.content)).active.values)
+    assert rows[0][:7] == tuple(HEADER[:7])
+    report = ip_import(actor=pujiang_officer, data=response.content, dry_run=True)
+    assert report.rejected == 1 and [e.column for e in report.errors] == ["统一社会信用代码"]
