@@ -99,6 +99,9 @@ ACTIONS: dict[str, frozenset] = {
     "provider.view": OFFICERS | ENTERPRISE,
     "provider.edit": OFFICERS,
     "provider.rate": ENTERPRISE,
+    "ip.view": OFFICERS | ENTERPRISE,
+    "ip.edit": OFFICERS | {Role.ENTERPRISE_ADMIN},
+    "ip.import": OFFICERS,
 }
 
 

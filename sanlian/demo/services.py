@@ -33,6 +33,7 @@ from sanlian.enterprises.models import (
 from sanlian.enterprises.signals import facts_announcements_paused
 
 from . import chain_events, chain_postings, desk, desk_providers, story
+from . import ip_portfolio as ip_demo
 from . import policies as policy_demo
 from . import talent as talent_demo
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
@@ -57,6 +58,7 @@ class LoadResult:
     chain: dict = field(default_factory=dict)  # counts of the supply–demand and matchmaking demo
     desk: dict = field(default_factory=dict)  # counts of the service-desk and visits demo
     providers: dict = field(default_factory=dict)  # counts of the service-provider catalogue demo
+    ip: dict = field(default_factory=dict)  # counts of the IP portfolio demo
 
     @property
     def changed(self) -> bool:
@@ -69,6 +71,7 @@ class LoadResult:
             or any(self.chain.values())
             or any(self.desk.values())
             or any(self.providers.values())
+            or self.ip.get("ip_assets")
         )
 
 
@@ -262,6 +265,8 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
         result.story = True
     if result.users_created:
         story.welcome([users[name] for name in result.users_created])
+    # Before the policies: their first evaluation reads the portfolios' facts.
+    result.ip = ip_demo.load(plan=plan, users=users, today=timezone.localdate(), rng=random.Random(seed + 7))
     result.policies = policy_demo.load(users=users)
     result.talent = talent_demo.load(users=users, seed=seed, scale=scale)
     # The story is told up to the start of the load day, so two loads on one day write the same rows.

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import islice
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
@@ -19,7 +20,6 @@ from .models import (
     CertificationType,
     ChainNode,
     Cluster,
-    Contact,
     Enterprise,
     Park,
     Region,
@@ -186,6 +186,8 @@ ACTION_LABELS = {
     "report.submit": gettext_lazy("提交年报"),
     "report.approve": gettext_lazy("年报审核通过"),
     "report.return": gettext_lazy("年报退回"),
+    "ip.create": gettext_lazy("添加知识产权"),
+    "ip.update": gettext_lazy("修改知识产权"),
 }
 
 
@@ -200,12 +202,19 @@ def _readable(field, value):
     return str(choices.get(value, value))
 
 
+def _model_of(label: str):
+    """The model an audit event names (any app's, e.g. an IP asset), for its field labels and choices."""
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
 def enterprise_history(*, enterprise: Enterprise, limit: int = 100) -> list[dict]:
     """The profile's timeline: who, when, what, with field labels and readable old → new values."""
-    models = {m._meta.label_lower: m for m in (Enterprise, AnnualReport, Certification, Contact)}
     rows = []
     for event in AuditEvent.objects.filter(enterprise_id=enterprise.pk).select_related("actor")[:limit]:
-        model = models.get(event.target_type)
+        model = _model_of(event.target_type)
         fields = {f.name: f for f in model._meta.get_fields()} if model else {}
         changes = []
         for name, value in event.changes.items():

@@ -25,10 +25,12 @@ from sanlian.enterprises.models import (
     Region,
 )
 from sanlian.enterprises.selectors import KEY_ENTERPRISE_TYPE
+from sanlian.servicedesk.models import IPAsset
 
 REPORT_SOURCE = _("最近一期审核通过的年报")
 REGISTRY_SOURCE = _("企业档案")
 CERT_SOURCE = _("企业资质(按判定日有效)")
+IP_SOURCE = _("知识产权档案")
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,22 @@ FACTS: tuple[FactDef, ...] = (
     FactDef("invention_patents_3y", "number", _("近三年新增发明专利"), _("件"), REPORT_SOURCE, ("report",)),
     FactDef("certifications", "set", _("有效资质"), source=CERT_SOURCE, reads=("certification",)),
     FactDef("key_enterprise_years", "set", _("春申重点企业年度"), source=CERT_SOURCE, reads=("certification",)),
+    # In force on the evaluation date: granted (registered), granted by then and not past its expiry.
+    FactDef("invention_patents", "number", _("有效发明专利"), _("件"), IP_SOURCE, ("ip",)),
+    FactDef("utility_patents", "number", _("有效实用新型专利"), _("件"), IP_SOURCE, ("ip",)),
+    FactDef("design_patents", "number", _("有效外观设计专利"), _("件"), IP_SOURCE, ("ip",)),
+    FactDef("trademarks", "number", _("有效注册商标"), _("件"), IP_SOURCE, ("ip",)),
+    FactDef("software_copyrights", "number", _("软件著作权"), _("件"), IP_SOURCE, ("ip",)),
 )
+# IP kind (servicedesk.IPAsset.Kind) → fact. An enterprise with no IP record at all has these facts
+# missing (unknown), not zero: an empty portfolio means "not recorded", never "holds none".
+IP_FACTS = {
+    "invention": "invention_patents",
+    "utility": "utility_patents",
+    "design": "design_patents",
+    "trademark": "trademarks",
+    "software": "software_copyrights",
+}
 FACTS_BY_NAME = {f.name: f for f in FACTS}
 
 
@@ -121,6 +138,7 @@ def fact_statements(*, as_of: date, enterprise_ids=None) -> list[Statement]:
     ids = None if enterprise_ids is None else list(enterprise_ids)
     tables, narrowing = _tables(), _Narrowing(ids)
     approved = [AnnualReport.Status.APPROVED.value, as_of.year]
+    day = as_of.isoformat()  # compared with DATE columns: a literal both SQLite and PostgreSQL accept
     return [
         (template.format(t=tables, where=narrowing), [*params, *(ids or ())])
         for template, params in (
@@ -128,18 +146,20 @@ def fact_statements(*, as_of: date, enterprise_ids=None) -> list[Statement]:
             (_CHAIN_NODES, ()),
             (_CERTIFICATIONS, ()),
             (_APPROVED_REPORTS, approved),
+            (_IP_ASSETS, ["granted", day, day]),
         )
     ]
 
 
 def fact_records(rows: list[list[tuple]], as_of: date) -> tuple[list[int], list[dict]]:
     """(ids, records) with the facts on `as_of`, from the rows of `fact_statements`."""
-    enterprises, chain_nodes, certifications, approved_reports = rows
+    enterprises, chain_nodes, certifications, approved_reports, ip_counts = rows
     nodes = defaultdict(list)
     for enterprise_id, code in chain_nodes:
         nodes[enterprise_id].append(code)
     certs, key_years = _certifications(certifications, as_of)
     reports = _reports(approved_reports)
+    ip = _ip_facts(ip_counts)
     records = []
     for pk, town, park, cluster, biomedical, gene, founded in enterprises:
         record = {
@@ -154,6 +174,7 @@ def fact_records(rows: list[list[tuple]], as_of: date) -> tuple[list[int], list[
             "key_enterprise_years": key_years.get(pk, ()),
         }
         record.update(_report_facts(reports.get(pk, []), as_of))
+        record.update(ip.get(pk, {}))
         records.append(record)
     return [r[0] for r in enterprises], records
 
@@ -198,6 +219,16 @@ _APPROVED_REPORTS = """
     ORDER BY r.enterprise_id, r.year DESC
 """
 
+# Per enterprise and kind: how many assets are in force on the date (and, by the row's presence, that
+# the enterprise has IP records at all).
+_IP_ASSETS = """
+    SELECT a.enterprise_id, a.kind,
+        SUM(CASE WHEN a.status = %s AND (a.grant_date IS NULL OR a.grant_date <= %s)
+            AND (a.expiry_date IS NULL OR a.expiry_date >= %s) THEN 1 ELSE 0 END)
+    FROM {t[ip_asset]} a WHERE 1 = 1 {where:a.enterprise_id}
+    GROUP BY a.enterprise_id, a.kind
+"""
+
 
 class _Narrowing:
     """Formats `{where:column}` as `AND column IN (%s, …)` for the given ids, or as nothing."""
@@ -221,6 +252,7 @@ def _tables() -> dict:
         "certification": Certification._meta.db_table,
         "certification_type": CertificationType._meta.db_table,
         "annual_report": AnnualReport._meta.db_table,
+        "ip_asset": IPAsset._meta.db_table,
     }
 
 
@@ -255,3 +287,13 @@ def _reports(rows) -> dict[int, list[dict]]:
             }
         )
     return reports
+
+
+def _ip_facts(rows) -> dict[int, dict]:
+    """The IP facts of each enterprise with at least one IP record (0 for kinds it has none of)."""
+    facts = {}
+    for enterprise_id, kind, in_force in rows:
+        counts = facts.setdefault(enterprise_id, dict.fromkeys(IP_FACTS.values(), 0))
+        if kind in IP_FACTS:
+            counts[IP_FACTS[kind]] += int(in_force or 0)
+    return facts

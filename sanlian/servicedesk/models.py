@@ -326,3 +326,62 @@ class ProviderRating(models.Model):
 
     def __str__(self):
         return f"{self.provider_id} · {self.score}"
+
+
+# -- intellectual property portfolios (知识产权) --------------------------------------------------------------
+
+
+class IPAsset(models.Model):
+    """One item of an enterprise's IP portfolio (知识产权): a patent, trademark or software copyright.
+
+    `number` is kept in one canonical spelling (see services.ip_numbers), so (kind, number) is unique
+    across the platform: the same patent cannot sit in two portfolios.
+    """
+
+    class Kind(models.TextChoices):
+        INVENTION = "invention", _("发明专利")
+        UTILITY = "utility", _("实用新型专利")
+        DESIGN = "design", _("外观设计专利")
+        TRADEMARK = "trademark", _("商标")
+        SOFTWARE = "software", _("软件著作权")
+        FOREIGN = "foreign", _("境外/PCT专利")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("申请中")
+        GRANTED = "granted", _("已授权/已注册")
+        LAPSED = "lapsed", _("已失效")
+        REFUSED = "refused", _("已驳回/撤回")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    number = models.CharField(_("号码"), max_length=40)
+    title = models.CharField(_("名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    filing_date = models.DateField(_("申请日"), null=True, blank=True)
+    grant_date = models.DateField(_("授权/注册日"), null=True, blank=True)
+    expiry_date = models.DateField(_("有效期至"), null=True, blank=True)
+    # False while expiry_date is the computed default; True once an officer has set it by hand.
+    expiry_manual = models.BooleanField(_("有效期人工修正"), default=False)
+    trademark_class = models.PositiveSmallIntegerField(_("商标类别"), null=True, blank=True)
+    co_owners = models.CharField(_("共有权人"), max_length=300, blank=True)
+    certificate = models.FileField(_("证书文件"), upload_to="ip/%Y/", blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    scope = ScopePaths(region="enterprise__town", enterprise="enterprise_id")
+
+    class Meta:
+        verbose_name = _("知识产权")
+        verbose_name_plural = _("知识产权")
+        ordering = ["kind", "-filing_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="ip_asset_unique_kind_number"),
+            models.CheckConstraint(
+                condition=Q(trademark_class__isnull=True) | Q(trademark_class__gte=1, trademark_class__lte=45),
+                name="ip_asset_trademark_class_1_to_45",
+            ),
+        ]
+        indexes = [models.Index(fields=["enterprise", "kind"], name="ip_asset_enterprise_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"

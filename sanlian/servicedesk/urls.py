@@ -15,4 +15,5 @@ urlpatterns = [
     path("routing/sla/<slug:code>/", routing_views.category_sla, name="category-sla"),
     path("visits/", include("sanlian.servicedesk.visit_urls")),
     path("providers/", include("sanlian.servicedesk.provider_urls")),
+    path("ip/", include("sanlian.servicedesk.ip_urls")),
 ]

@@ -7,6 +7,7 @@ import pytest
 from sanlian.core.models import AuditEvent, Notification, User
 from sanlian.demo.services import demo_load, demo_unload
 from sanlian.enterprises.models import AnnualReport, Certification, Contact, Enterprise
+from sanlian.servicedesk.models import IPAsset
 
 pytestmark = pytest.mark.django_db
 SCALE = 0.05
@@ -36,6 +37,9 @@ def snapshot() -> dict:
             (e.action, e.created_at, json.dumps(e.changes, sort_keys=True)) for e in AuditEvent.objects.all()
         ),
         "notifications": sorted(Notification.objects.values_list("recipient__username", "title", "created_at")),
+        "ip_assets": sorted(
+            IPAsset.objects.values_list("enterprise__uscc", "kind", "number", "status", "grant_date", "expiry_date")
+        ),
     }
 
 
@@ -53,5 +57,5 @@ def test_unloading_removes_everything_the_demo_wrote():
     demo_load(scale=SCALE)
     removed = demo_unload()
     assert removed["users"] == 12 and removed["enterprises"] > 50
-    for model in (Enterprise, AnnualReport, Certification, Contact, User, AuditEvent, Notification):
+    for model in (Enterprise, AnnualReport, Certification, Contact, User, AuditEvent, Notification, IPAsset):
         assert not model.objects.exists(), model

@@ -1,5 +1,6 @@
 """The full demo, loaded once for the module, reproduces FACTS.md through the cockpit selectors."""
 
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 
@@ -13,6 +14,7 @@ from sanlian.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from sanlian.demo.services import demo_load, demo_unload
 from sanlian.enterprises.models import AnnualReport, Certification, Contact, Enterprise, Region
 from sanlian.enterprises.selectors import enterprise_history, reports_for_review
+from sanlian.servicedesk.models import IPAsset
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +42,7 @@ def counts() -> dict:
         "users": User.objects.count(),
         "audit_events": AuditEvent.objects.count(),
         "notifications": Notification.objects.count(),
+        "ip_assets": IPAsset.objects.count(),
     }
 
 
@@ -182,3 +185,26 @@ def test_the_visits_demo_covers_about_a_third_of_pujiang_and_warns_of_a_recent_v
     notes = "回访企业扩产计划的落实情况。"
     with pytest.raises(ValidationError, match="陆建华"):
         visit_record(actor=officer, enterprise=recent.enterprise, data={"visited_date": today, "notes": notes})
+
+
+def test_the_ip_portfolios_agree_with_the_latest_reports_and_every_asset_is_valid(demo):
+    from sanlian.demo.ip_portfolio import sample_file_for_demo
+    from sanlian.servicedesk.ip_import import ip_import
+    from sanlian.servicedesk.ip_numbers import normalise_number
+
+    officer = User.objects.get(username="pj_officer")
+    assets = list(IPAsset.objects.select_related("enterprise"))
+    assert len(assets) > 3000
+    assert all(normalise_number(a.kind, a.number) == a.number for a in assets)  # canonical, check digits right
+    for row in assets[:500]:
+        row.full_clean(exclude=["enterprise"], validate_unique=False, validate_constraints=False)
+    # Granted patents = the holdings of the enterprise's latest report, kind by kind.
+    latest = AnnualReport.objects.filter(enterprise__is_biomedical=True, enterprise__is_demo=True, year=2024)
+    for report in latest[:60]:
+        granted = IPAsset.objects.filter(enterprise=report.enterprise_id, status="granted")
+        assert granted.filter(kind="invention").count() == report.patents_invention
+        assert granted.filter(kind="design").count() == report.patents_design
+    # The sample sheet's dry run: eight good rows, three bad ones, nothing written.
+    report = ip_import(actor=officer, data=sample_file_for_demo(today=date(2026, 1, 5)), dry_run=True)
+    assert (report.created, report.rejected, report.applied) == (8, 3, False)
+    assert {e.column for e in report.errors} == {"号码", "统一社会信用代码", "申请日"}

@@ -107,6 +107,8 @@ class Command(BaseCommand):
                     )
                     % result.providers
                 )
+            if result.ip.get("ip_assets"):
+                self.stdout.write(_("知识产权:%(ip_assets)s 项(%(ip_enterprises)s 家企业)") % result.ip)
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
         figures = stats(Region.objects.get(code="pujiang"), REVENUE_TARGET_YEAR)
