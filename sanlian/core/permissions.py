@@ -95,6 +95,13 @@ ACTIONS: dict[str, frozenset] = {
     "routing.edit": OFFICERS,
     "visit.view": OFFICERS,
     "visit.record": OFFICERS,
+    "space_listing.manage": OFFICERS | ENTERPRISE,
+    "space_listing.verify": OFFICERS,
+    "space_request.view": OFFICERS | ENTERPRISE,
+    "space_request.submit": ENTERPRISE,
+    "space_viewing.book": OFFICERS | ENTERPRISE,
+    "space_lease.record": OFFICERS | ENTERPRISE,
+    "space.stats": OFFICERS,
 }
 
 
