@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sanlian.core.permissions import require
+from sanlian.space import selectors as space_selectors
 
 from . import exports, selectors
 from .forms import CockpitForm, ExportForm
@@ -292,6 +293,7 @@ def cockpit(request):
             "cards": _cards(figures, selection),
             "data": _chart_data(figures),
             "export_all_url": f"{reverse('dashboard:export')}?{selection.query()}",
+            "space_parks": space_selectors.park_figures(selection.town, selection.year),
         }
     )
     return render(request, "dashboard/cockpit.html", context)

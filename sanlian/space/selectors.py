@@ -156,8 +156,12 @@ def request_matches(request: SpaceRequest):
 # -- cockpit ---------------------------------------------------------------------------------------------
 
 
-def park_figures(user, year: int) -> list[dict]:
-    """Per park in the user's scope: listed, vacant and (in `year`) leased m², vacancy rate — one query."""
+def park_figures(town, year: int) -> list[dict]:
+    """Per park of `town` (a Region; the cockpit has checked the officer's scope): listed m² (published or
+    leased listings), vacant m² (published, not yet leased), m² leased from `year`'s leases, vacancy rate.
+
+    One aggregate query; the leases are summed in a subquery so the listings' join does not repeat them.
+    """
     on_market = Q(space_listings__status__in=[Status.PUBLISHED, Status.LEASED])
     leased = (
         Lease.objects.filter(listing__park=OuterRef("pk"), start_date__year=year)
@@ -165,7 +169,7 @@ def park_figures(user, year: int) -> list[dict]:
         .annotate(total=Sum("area"))
         .values("total")
     )
-    parks = scope_queryset(user, Park.objects.all()).annotate(
+    parks = Park.objects.filter(town__path__startswith=town.path).annotate(
         listed=Coalesce(Sum("space_listings__area", filter=on_market), ZERO),
         vacant=Coalesce(
             Sum(F("space_listings__area") - F("space_listings__leased_area"),
@@ -175,6 +179,6 @@ def park_figures(user, year: int) -> list[dict]:
     ).order_by("code")  # fmt: skip
     rows = []
     for park in parks:
-        rate = (park.vacant / park.listed) if park.listed else None
+        rate = (park.vacant * 100 / park.listed).quantize(Decimal("0.1")) if park.listed else None
         rows.append({"park": park, "listed": park.listed, "vacant": park.vacant, "taken": park.taken, "rate": rate})
     return rows

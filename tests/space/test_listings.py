@@ -32,14 +32,22 @@ def test_a_landlord_user_creates_a_draft_listing_for_its_own_enterprise(landlord
 
 
 def test_bad_input_names_every_faulty_field_and_saves_nothing(landlord_user):
-    bad = listing_data(title="", area="-5", rent_yuan="abc", kind="castle", cleanroom="iso9", floor_load="heavy",
-                       available_date=None)  # fmt: skip
+    bad = listing_data(
+        title="", area="-5", rent_yuan="abc", kind="castle", cleanroom="iso9", floor_load="heavy", available_date=None
+    )
 
     with pytest.raises(ValidationError) as caught:
         services.listing_create(actor=landlord_user, data=bad, now=NOW)
 
-    assert set(caught.value.message_dict) == {"title", "area", "rent_yuan", "kind", "cleanroom", "floor_load",
-                                               "available_date"}  # fmt: skip
+    assert set(caught.value.message_dict) == {
+        "title",
+        "area",
+        "rent_yuan",
+        "kind",
+        "cleanroom",
+        "floor_load",
+        "available_date",
+    }
     assert caught.value.message_dict["area"] == ["面积须大于 0"]
     assert not Listing.objects.exists()
 
@@ -117,21 +125,26 @@ def test_an_officer_lists_on_behalf_of_a_park_in_scope_only(pujiang_officer, lan
 
 
 def test_editing_a_published_listing_sends_it_back_to_verification(published, landlord_user):
-    listing = services.listing_update(actor=landlord_user, listing=published, data=listing_data(rent_yuan="3.80"),
-                                      now=NOW)  # fmt: skip
+    listing = services.listing_update(
+        actor=landlord_user, listing=published, data=listing_data(rent_yuan="3.80"), now=NOW
+    )
 
     assert listing.status == Status.PENDING and listing.rent_fen == 380
 
 
 def test_photos_and_floor_plans_are_checked_by_content(published, landlord_user):
-    photo = services.listing_file_add(actor=landlord_user, listing=published, kind="photo",
-                                      upload=SimpleUploadedFile("实验室.png", PNG), now=NOW)  # fmt: skip
-    plan = services.listing_file_add(actor=landlord_user, listing=published, kind="floor_plan",
-                                     upload=SimpleUploadedFile("平面图.jpg", PDF), now=NOW)  # fmt: skip
+    photo = services.listing_file_add(
+        actor=landlord_user, listing=published, kind="photo", upload=SimpleUploadedFile("实验室.png", PNG), now=NOW
+    )
+    plan = services.listing_file_add(
+        actor=landlord_user, listing=published, kind="floor_plan", upload=SimpleUploadedFile("平面图.jpg", PDF), now=NOW
+    )
 
     assert photo.name == "实验室.png" and plan.name == "平面图.pdf"  # the extension follows the content
-    for upload in (SimpleUploadedFile("fake.png", b"MZ\x90\x00 not an image"), SimpleUploadedFile("x.zip",
-                   b"PK\x03\x04" + b"\x00" * 40)):  # fmt: skip
+    for upload in (
+        SimpleUploadedFile("fake.png", b"MZ\x90\x00 not an image"),
+        SimpleUploadedFile("x.zip", b"PK\x03\x04" + b"\x00" * 40),
+    ):
         with pytest.raises(ValidationError) as caught:
             services.listing_file_add(actor=landlord_user, listing=published, kind="photo", upload=upload, now=NOW)
         assert "file" in caught.value.message_dict
@@ -142,8 +155,9 @@ def test_a_file_larger_than_the_limit_is_refused(published, landlord_user, monke
     monkeypatch.setattr(services, "MAX_FILE_BYTES", 32)
 
     with pytest.raises(ValidationError) as caught:
-        services.listing_file_add(actor=landlord_user, listing=published, kind="photo",
-                                  upload=SimpleUploadedFile("big.png", PNG), now=NOW)  # fmt: skip
+        services.listing_file_add(
+            actor=landlord_user, listing=published, kind="photo", upload=SimpleUploadedFile("big.png", PNG), now=NOW
+        )
     assert "文件过大" in caught.value.message_dict["file"][0]
 
 
@@ -164,8 +178,9 @@ def test_the_expiry_job_reminds_once_then_expires_and_is_safe_to_run_twice(publi
 
 def test_confirming_a_listing_extends_it_and_allows_a_new_reminder(published, landlord_user):
     services.listings_expire(now=at(2026, 3, 28, 0, 40))
-    listing = services.listing_transition(actor=landlord_user, listing=published, action="confirm",
-                                          now=at(2026, 3, 28, 9, 0))  # fmt: skip
+    listing = services.listing_transition(
+        actor=landlord_user, listing=published, action="confirm", now=at(2026, 3, 28, 9, 0)
+    )
 
     assert listing.expires_date == date(2026, 3, 28) + timedelta(days=30) and listing.reminded_at is None
 
@@ -181,7 +196,14 @@ def test_anonymous_visitors_see_only_published_listings(landlord_user, published
 def test_publish_then_withdraw_records_each_step(published, landlord_user, pujiang_officer):
     services.listing_transition(actor=landlord_user, listing=published, action="withdraw", now=NOW)
 
-    actions = list(AuditEvent.objects.filter(target_id=str(published.pk), target_type="space.listing")
-                   .order_by("id").values_list("action", flat=True))  # fmt: skip
-    assert actions == ["space_listing.create", "space_listing.submit", "space_listing.publish",
-                       "space_listing.withdraw"]  # fmt: skip
+    actions = list(
+        AuditEvent.objects.filter(target_id=str(published.pk), target_type="space.listing")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "space_listing.create",
+        "space_listing.submit",
+        "space_listing.publish",
+        "space_listing.withdraw",
+    ]

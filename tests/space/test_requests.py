@@ -25,10 +25,19 @@ LEASE = {"area": "400", "rent_yuan": "4.20", "start_date": date(2026, 4, 1)}
 
 
 def request_data(**overrides) -> dict:
-    data = {"purpose": "IVD 试剂研发实验室", "kind": "wet_lab", "area_min": "400", "area_max": "900",
-            "max_rent_yuan": "5.00", "move_in_date": date(2026, 5, 1), "park": None,
-            "required_pure_water": True, "required_floor_load": "400", "preferred_cleanroom": "iso7",
-            "preferred_exhaust": True}  # fmt: skip
+    data = {
+        "purpose": "IVD 试剂研发实验室",
+        "kind": "wet_lab",
+        "area_min": "400",
+        "area_max": "900",
+        "max_rent_yuan": "5.00",
+        "move_in_date": date(2026, 5, 1),
+        "park": None,
+        "required_pure_water": True,
+        "required_floor_load": "400",
+        "preferred_cleanroom": "iso7",
+        "preferred_exhaust": True,
+    }
     data.update(overrides)
     return data
 
@@ -57,14 +66,25 @@ def test_a_request_keeps_required_and_preferred_specs_and_tells_the_town(pujiang
 
 
 def test_bad_request_input_names_each_field_and_saves_nothing(enterprise_admin):
-    bad = request_data(purpose="", area_min="abc", area_max="10", required_cleanroom="iso9",
-                       move_in_date=date(2026, 1, 1), max_rent_yuan="-1")  # fmt: skip
+    bad = request_data(
+        purpose="",
+        area_min="abc",
+        area_max="10",
+        required_cleanroom="iso9",
+        move_in_date=date(2026, 1, 1),
+        max_rent_yuan="-1",
+    )
 
     with pytest.raises(ValidationError) as caught:
         services.space_request_submit(actor=enterprise_admin, data=bad, now=NOW)
 
-    assert set(caught.value.message_dict) == {"purpose", "area_min", "required_cleanroom", "move_in_date",
-                                               "max_rent_yuan"}  # fmt: skip
+    assert set(caught.value.message_dict) == {
+        "purpose",
+        "area_min",
+        "required_cleanroom",
+        "move_in_date",
+        "max_rent_yuan",
+    }
     assert not SpaceRequest.objects.exists()
 
 
@@ -75,8 +95,11 @@ def test_an_officer_cannot_file_a_request(pujiang_officer):
 
 def test_matches_rank_by_preferences_and_explain_each_listing(space_request, landlord_user, pujiang_officer):
     plain = publish(make_listing(landlord_user, title="普通湿实验室", exhaust=False), landlord_user, pujiang_officer)
-    clean = publish(make_listing(landlord_user, title="洁净实验室", cleanroom="gmp-c", floor_load="800"),
-                    landlord_user, pujiang_officer)  # fmt: skip
+    clean = publish(
+        make_listing(landlord_user, title="洁净实验室", cleanroom="gmp-c", floor_load="800"),
+        landlord_user,
+        pujiang_officer,
+    )
     no_water = publish(make_listing(landlord_user, title="无纯水", pure_water=False), landlord_user, pujiang_officer)
 
     ranked, excluded = selectors.request_matches(space_request)
@@ -88,15 +111,17 @@ def test_matches_rank_by_preferences_and_explain_each_listing(space_request, lan
     assert [(listing, [f.term for f in e.failed]) for listing, e in excluded] == [(no_water, ["pure_water"])]
 
 
-def test_a_viewing_waits_for_the_landlord_who_may_propose_another_time(space_request, published, landlord_user,
-                                                                       enterprise_admin):  # fmt: skip
+def test_a_viewing_waits_for_the_landlord_who_may_propose_another_time(
+    space_request, published, landlord_user, enterprise_admin
+):
     viewing = book(enterprise_admin, space_request, published)
     assert Notification.objects.filter(recipient=landlord_user, title__contains="看房预约").exists()
 
     with pytest.raises(ValidationError):  # the requester cannot confirm its own booking
         services.viewing_transition(actor=enterprise_admin, viewing=viewing, action="confirm", now=NOW)
-    viewing = services.viewing_transition(actor=landlord_user, viewing=viewing, action="propose",
-                                          starts_at=at(2026, 3, 6, 14, 30), now=NOW)  # fmt: skip
+    viewing = services.viewing_transition(
+        actor=landlord_user, viewing=viewing, action="propose", starts_at=at(2026, 3, 6, 14, 30), now=NOW
+    )
     assert viewing.awaiting == Viewing.Side.REQUESTER
     viewing = services.viewing_transition(actor=enterprise_admin, viewing=viewing, action="confirm", now=NOW)
 
@@ -128,8 +153,9 @@ def test_a_cancelled_slot_can_be_booked_again(space_request, published, enterpri
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_concurrent_bookings_of_one_slot_leave_exactly_one(landlord_user, pujiang_officer, enterprise_admin,
-                                                               xinzhuang_enterprise):  # fmt: skip
+def test_two_concurrent_bookings_of_one_slot_leave_exactly_one(
+    landlord_user, pujiang_officer, enterprise_admin, xinzhuang_enterprise
+):
     listing = publish(make_listing(landlord_user), landlord_user, pujiang_officer)
     requests = [file_request(enterprise_admin), file_request(factories.enterprise_user(xinzhuang_enterprise))]
     barrier = threading.Barrier(2)
@@ -159,8 +185,9 @@ def test_two_concurrent_bookings_of_one_slot_leave_exactly_one(landlord_user, pu
     assert Viewing.objects.filter(listing=listing).count() == 1
 
 
-def test_a_booking_that_races_past_the_check_is_stopped_by_the_constraint(space_request, published,
-                                                                          enterprise_admin, monkeypatch):  # fmt: skip
+def test_a_booking_that_races_past_the_check_is_stopped_by_the_constraint(
+    space_request, published, enterprise_admin, monkeypatch
+):
     book(enterprise_admin, space_request, published)
     # Another transaction booked the slot after our check looked: the unique constraint still refuses it.
     monkeypatch.setattr(services, "_slot_taken", lambda *args, **kwargs: False)
@@ -171,8 +198,9 @@ def test_a_booking_that_races_past_the_check_is_stopped_by_the_constraint(space_
     assert Viewing.objects.count() == 1
 
 
-def test_a_lease_outcome_grows_the_leased_area_and_leases_the_request(space_request, published, landlord_user,
-                                                                      enterprise_admin):  # fmt: skip
+def test_a_lease_outcome_grows_the_leased_area_and_leases_the_request(
+    space_request, published, landlord_user, enterprise_admin
+):
     viewing = book(enterprise_admin, space_request, published)
     services.viewing_transition(actor=landlord_user, viewing=viewing, action="confirm", now=NOW)
 
@@ -190,8 +218,12 @@ def test_a_lease_outcome_grows_the_leased_area_and_leases_the_request(space_requ
 
 def test_a_lease_larger_than_the_vacant_area_is_refused_and_nothing_changes(published, landlord_user):
     with pytest.raises(ValidationError) as caught:
-        services.lease_record(actor=landlord_user, listing=published, now=NOW,
-                              data={"area": "651", "rent_yuan": "4.5", "start_date": date(2026, 4, 1)})  # fmt: skip
+        services.lease_record(
+            actor=landlord_user,
+            listing=published,
+            now=NOW,
+            data={"area": "651", "rent_yuan": "4.5", "start_date": date(2026, 4, 1)},
+        )
 
     assert "area" in caught.value.message_dict
     published.refresh_from_db()
@@ -199,8 +231,12 @@ def test_a_lease_larger_than_the_vacant_area_is_refused_and_nothing_changes(publ
 
 
 def test_a_listing_fully_taken_becomes_leased(published, landlord_user):
-    services.lease_record(actor=landlord_user, listing=published, now=NOW,
-                          data={"area": "650", "rent_yuan": "4.5", "start_date": date(2026, 4, 1)})  # fmt: skip
+    services.lease_record(
+        actor=landlord_user,
+        listing=published,
+        now=NOW,
+        data={"area": "650", "rent_yuan": "4.5", "start_date": date(2026, 4, 1)},
+    )
 
     published.refresh_from_db()
     assert published.status == Listing.Status.LEASED and published.vacant_area == 0
@@ -213,8 +249,9 @@ def test_not_taken_needs_a_reason(space_request, published, landlord_user, enter
     with pytest.raises(ValidationError) as caught:
         services.viewing_transition(actor=landlord_user, viewing=viewing, action="not_taken", now=NOW)
     assert "note" in caught.value.message_dict
-    viewing = services.viewing_transition(actor=landlord_user, viewing=viewing, action="not_taken",
-                                          note="层高不足", now=NOW)  # fmt: skip
+    viewing = services.viewing_transition(
+        actor=landlord_user, viewing=viewing, action="not_taken", note="层高不足", now=NOW
+    )
     assert viewing.status == Viewing.Status.NOT_TAKEN and viewing.outcome_note == "层高不足"
 
 
