@@ -34,6 +34,7 @@ from sanlian.enterprises.signals import facts_announcements_paused
 
 from . import chain_events, chain_postings, story
 from . import policies as policy_demo
+from . import space as space_demo
 from . import talent as talent_demo
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
 from .generator import IMPORTED_AT, SEED, DemoPlan, EnterpriseSpec, build_plan
@@ -55,6 +56,7 @@ class LoadResult:
     policies: policy_demo.PolicyLoadResult = field(default_factory=policy_demo.PolicyLoadResult)
     talent: talent_demo.TalentLoadResult = field(default_factory=talent_demo.TalentLoadResult)
     chain: dict = field(default_factory=dict)  # counts of the supply–demand and matchmaking demo
+    space: dict = field(default_factory=dict)  # counts of the space-service demo
 
     @property
     def changed(self) -> bool:
@@ -116,7 +118,7 @@ def _account_ensure(
         "display_name": account.display_name,
         "email": account.email,
         "region": refs.regions[account.region] if account.region else None,
-        "enterprise": enterprise if account.enterprise else None,
+        "enterprise": enterprise if account.enterprise or account.landlord else None,
         "is_superuser": account.is_superuser,
         "is_staff": account.is_superuser,  # officers work in the platform, not in Django's admin
         "is_active": True,
@@ -234,7 +236,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     users = {
         a.username: _account_ensure(a, refs=refs, enterprise=None, password=password, result=result)
         for a in DEMO_ACCOUNTS
-        if not a.enterprise
+        if not a.enterprise and not a.landlord
     }
     showcase, showcase_created = _showcase_ensure(plan, refs=refs, officer=users["pj_officer"])
     for name in ("ent_admin", "ent_staff"):
@@ -261,6 +263,13 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
         **chain_postings.load(now=now, rng=random.Random(seed + 5)),
         **chain_events.load(now=now, rng=random.Random(seed + 6)),
     }
+
+    def landlord_account(enterprise: Enterprise) -> User:
+        account = by_role["landlord"]
+        return _account_ensure(account, refs=refs, enterprise=enterprise, password=password, result=result)
+
+    result.space = space_demo.load(now=now, rng=random.Random(seed + 7), users=users,
+                                   ensure_landlord_account=landlord_account)  # fmt: skip
     return result
 
 
@@ -276,6 +285,7 @@ def demo_unload() -> dict[str, int]:
     talent_demo.unload()  # its applications hold on to the enterprises, its assignments to the accounts
     policy_demo.unload()
     chain_postings.unload()
+    space_demo.unload()
     MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()
     users = User.objects.filter(username__in=DEMO_USERNAMES)
     audit, _ = AuditEvent.objects.filter(Q(enterprise_id__in=ids) | Q(actor__in=users)).delete()

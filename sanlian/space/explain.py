@@ -82,7 +82,7 @@ def _other_sentence(reason, name, met: bool, park_names: dict) -> str:
                 else _("租金 %(offered)s 元/㎡/天,超出预算 %(asked)s")) % values  # fmt: skip
     if term == "available":
         values = {"offered": reason.offered.isoformat(), "asked": reason.asked.isoformat()}
-        return (_("%(offered)s 起可入驻,早于计划 %(asked)s") if met
+        return (_("%(offered)s 起可入驻,不晚于计划 %(asked)s") if met
                 else _("%(offered)s 起才可入驻,晚于计划 %(asked)s")) % values  # fmt: skip
     if term == "kind":
         values = {"offered": Kind(reason.offered).label, "asked": Kind(reason.asked).label}

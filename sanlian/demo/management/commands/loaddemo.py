@@ -91,6 +91,12 @@ class Command(BaseCommand):
                         for key in ("postings", "interests", "signed", "events", "participants", "accepted")
                     }
                 )
+            if result.space:
+                c = result.space
+                message = _("空间服务:房源 %(listings)s 个(已发布 %(published)s 个,待核验 %(pending)s 个),"
+                            "租赁成交 %(leases)s 笔,空间需求 %(requests)s 个,看房预约 %(viewings)s 次")  # fmt: skip
+                self.stdout.write(message % {k: c.get(k, 0) for k in ("listings", "published", "pending", "leases",
+                                                                        "requests", "viewings")})  # fmt: skip
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
         figures = stats(Region.objects.get(code="pujiang"), REVENUE_TARGET_YEAR)
