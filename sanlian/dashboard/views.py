@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -293,7 +294,10 @@ def cockpit(request):
             "cards": _cards(figures, selection),
             "data": _chart_data(figures),
             "export_all_url": f"{reverse('dashboard:export')}?{selection.query()}",
-            "space_parks": space_selectors.park_figures(selection.town, selection.year),
+            "space_parks": space_selectors.park_figures(
+                selection.town, selection.year, current_year=timezone.localdate().year
+            ),
+            "space_year": timezone.localdate().year,
         }
     )
     return render(request, "dashboard/cockpit.html", context)

@@ -7,7 +7,7 @@ Told through the real services on dates before the load date, so every figure is
   warehouses, cold stores); most published and confirmed within the last 30 days, 3 near expiry (the
   expiry job run at the load date reminds their landlords), 2 expired, 4 waiting for pj_officer's
   verification, 1 rejected with a comment, 1 draft;
-- leases earlier in the load year (5 listings fully taken, 3 partly), so the cockpit's vacancy and take-up
+- leases earlier in the load year (7 listings fully taken, 4 partly), so the cockpit's vacancy and take-up
   by park are computed from records;
 - three space requests: the showcase enterprise's (ent_admin) GMP workshop with ranked matches, a viewing
   waiting for the landlord and a confirmed one; a gene company's wet lab, viewed and leased; a distributor's
@@ -78,7 +78,7 @@ ROWS = (
     ("L1", "6号楼", "1F", "A区", "gmp_workshop", 1200, "4.30", "gmp-c", 1000, 800, "EWHV", "leased"),
     ("L1", "6号楼", "1F", "B区", "gmp_workshop", 980, "4.40", "gmp-b", 1000, 900, "EWHV", "pending"),
     ("L1", "6号楼", "2F", "全层", "gmp_workshop", 2400, "3.90", "gmp-d", 800, 1600, "EWV", "near"),
-    ("L1", "3号楼", "5F", "全层", "office", 1100, "4.20", "", 300, 120, "", "published"),
+    ("L1", "3号楼", "5F", "全层", "office", 1100, "4.20", "", 300, 120, "", "leased"),
     ("L1", "3号楼", "6F", "601", "office", 260, "4.50", "", 250, 40, "", "published"),
     ("L1", "4号楼", "8F", "801", "office", 420, "4.30", "", 250, 60, "", "leased"),
     ("L1", "4号楼", "9F", "901", "office", 180, "4.60", "", 250, 30, "", "published"),
@@ -92,12 +92,12 @@ ROWS = (
     ("L2", "B栋", "2F", "全层", "gmp_workshop", 2200, "3.50", "gmp-d", 1000, 1200, "EWV", "part"),
     ("L2", "B栋", "3F", "B301", "gmp_workshop", 1300, "3.80", "gmp-c", 1000, 900, "EWV", "pending"),
     ("L2", "C栋", "3F", "C301", "office", 560, "3.80", "", 300, 80, "", "published"),
-    ("L2", "C栋", "4F", "全层", "office", 980, "3.60", "", 300, 100, "", "published"),
+    ("L2", "C栋", "4F", "全层", "office", 980, "3.60", "", 300, 100, "", "leased"),
     ("L2", "C栋", "5F", "C502", "office", 240, "4.00", "", 250, 30, "", "near"),
     ("L2", "C栋", "6F", "C601", "office", 360, "3.90", "", 250, 40, "", "expired"),
     ("L2", "D栋", "1F", "D101", "warehouse", 1600, "1.90", "", 2000, 80, "V", "published"),
     ("L2", "D栋", "1F", "D102", "warehouse", 900, "2.10", "", 2000, 60, "HV", "leased"),
-    ("L3", "1号库", "1F", "常温区", "warehouse", 2800, "1.70", "", 3000, 100, "V", "published"),
+    ("L3", "1号库", "1F", "常温区", "warehouse", 2800, "1.70", "", 3000, 100, "V", "part"),
     ("L3", "1号库", "2F", "阴凉区", "warehouse", 1200, "2.20", "", 2000, 120, "V", "published"),
     ("L3", "1号库", "1F", "危化品库", "warehouse", 600, "2.60", "", 2000, 60, "HV", "pending"),
     ("L3", "2号库", "1F", "2–8℃ A区", "cold_store", 800, "3.60", "", 2000, 350, "V", "published"),

@@ -156,29 +156,37 @@ def request_matches(request: SpaceRequest):
 # -- cockpit ---------------------------------------------------------------------------------------------
 
 
-def park_figures(town, year: int) -> list[dict]:
-    """Per park of `town` (a Region; the cockpit has checked the officer's scope): listed m² (published or
-    leased listings), vacant m² (published, not yet leased), m² leased from `year`'s leases, vacancy rate.
-
-    One aggregate query; the leases are summed in a subquery so the listings' join does not repeat them.
-    """
-    on_market = Q(space_listings__status__in=[Status.PUBLISHED, Status.LEASED])
-    leased = (
+def _leased_in(year: int):
+    return Subquery(
         Lease.objects.filter(listing__park=OuterRef("pk"), start_date__year=year)
         .values("listing__park")
         .annotate(total=Sum("area"))
         .values("total")
     )
+
+
+def park_figures(town, year: int, current_year: int | None = None) -> list[dict]:
+    """Per park of `town` (a Region; the cockpit has checked the officer's scope): listed m² (published or
+    leased listings), vacant m² (published, not yet leased), m² leased from `year`'s leases, vacancy rate.
+
+    One aggregate query; the leases are summed in subqueries so the listings' join does not repeat them.
+    `current_year` adds the take-up of that year too (the cockpit's year is the latest reporting year).
+    """
+    on_market = Q(space_listings__status__in=[Status.PUBLISHED, Status.LEASED])
     parks = Park.objects.filter(town__path__startswith=town.path).annotate(
         listed=Coalesce(Sum("space_listings__area", filter=on_market), ZERO),
         vacant=Coalesce(
             Sum(F("space_listings__area") - F("space_listings__leased_area"),
                 filter=Q(space_listings__status=Status.PUBLISHED)), ZERO,
         ),
-        taken=Coalesce(Subquery(leased), ZERO),
+        taken=Coalesce(_leased_in(year), ZERO),
+        taken_now=Coalesce(_leased_in(current_year or year), ZERO),
     ).order_by("code")  # fmt: skip
     rows = []
     for park in parks:
         rate = (park.vacant * 100 / park.listed).quantize(Decimal("0.1")) if park.listed else None
-        rows.append({"park": park, "listed": park.listed, "vacant": park.vacant, "taken": park.taken, "rate": rate})
+        rows.append(
+            {"park": park, "listed": park.listed, "vacant": park.vacant, "taken": park.taken, "rate": rate,
+             "taken_now": park.taken_now}
+        )  # fmt: skip
     return rows

@@ -195,6 +195,10 @@ def test_the_cockpit_figures_agree_with_the_records(client, catalogue, landlord_
         Decimal("500"),
     )
     assert caohejing["rate"] == Decimal("58.3")
+    with_2025 = {
+        r["park"].code: r for r in selectors.park_figures(factories.region("pujiang"), 2026, current_year=2025)
+    }
+    assert with_2025["lingang-pujiang"]["taken_now"] == Decimal("300")
 
     client.force_login(pujiang_officer)
     cockpit = client.get("/cockpit/")
