@@ -29,6 +29,7 @@ from sanlian.dashboard.api import router as dashboard_router
 from sanlian.enterprises.api import router as enterprises_router
 from sanlian.policies.api import router as policies_router
 from sanlian.policies.call_api import router as calls_router
+from sanlian.space.api import router as space_router
 from sanlian.talent.api import router as talent_router
 
 NINJA_SWAGGER_TEMPLATE = Path(ninja.__file__).parent / "templates" / "ninja" / "swagger.html"
@@ -120,6 +121,7 @@ api.add_router("", policies_router)
 api.add_router("", calls_router)
 api.add_router("", talent_router)
 api.add_router("", chain_router)
+api.add_router("", space_router)
 
 
 # ---------------------------------------------------------------- errors
