@@ -18,5 +18,6 @@ urlpatterns = [
     path("requests/new/", views.request_new, name="request-new"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/book/", views.viewing_book, name="viewing-book"),
+    path("requests/<int:pk>/close/", views.request_close, name="request-close"),
     path("viewings/<int:pk>/move/", views.viewing_move, name="viewing-move"),
 ]

@@ -283,6 +283,18 @@ def _spec_sentences(specs: dict) -> list[str]:
 
 
 @require_POST
+def request_close(request, pk):
+    space_request = selectors.request_for(request.user, pk)
+    try:
+        request_services.space_request_close(actor=request.user, request=space_request, now=timezone.now())
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("空间需求已关闭"))
+    return redirect("space:request", pk=pk)
+
+
+@require_POST
 def viewing_book(request, pk):
     space_request = selectors.request_for(request.user, pk)
     form = BookForm(request.POST)

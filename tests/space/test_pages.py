@@ -203,3 +203,16 @@ def test_the_cockpit_figures_agree_with_the_records(client, catalogue, landlord_
     client.force_login(pujiang_officer)
     cockpit = client.get("/cockpit/")
     assert cockpit.status_code == 200 and "园区空间:空置与去化" in cockpit.content.decode()
+
+
+def test_the_public_search_reads_a_fixed_number_of_queries_whatever_the_page_holds(
+    client, landlord_user, pujiang_officer, django_assert_max_num_queries
+):
+    for n in range(3):
+        publish(make_listing(landlord_user, title=f"办公 {n}", kind="office"), landlord_user, pujiang_officer)
+    with django_assert_max_num_queries(6) as few:
+        client.get("/space/")
+    for n in range(3, 12):
+        publish(make_listing(landlord_user, title=f"办公 {n}", kind="office"), landlord_user, pujiang_officer)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "办公 11" in client.get("/space/").content.decode()

@@ -262,3 +262,25 @@ def test_a_stranger_cannot_act_on_a_viewing(space_request, published, enterprise
     with pytest.raises((PermissionDenied, ValidationError)):
         services.viewing_transition(actor=stranger, viewing=viewing, action="cancel", now=NOW)
     assert list(selectors.visible_viewings(stranger)) == []
+
+
+def test_an_enterprise_closes_its_request_once_and_can_no_longer_book(space_request, published, enterprise_admin):
+    services.space_request_close(actor=enterprise_admin, request=space_request, now=NOW)
+
+    with pytest.raises(ValidationError) as caught:
+        services.space_request_close(actor=enterprise_admin, request=space_request, now=NOW)
+    assert "status" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        book(enterprise_admin, space_request, published)
+    assert "request" in caught.value.message_dict
+
+
+def test_another_enterprise_cannot_see_or_close_a_request(space_request, xinzhuang_enterprise):
+    from django.http import Http404
+
+    stranger = factories.enterprise_user(xinzhuang_enterprise)
+
+    with pytest.raises(Http404):
+        selectors.request_for(stranger, space_request.pk)
+    with pytest.raises(PermissionDenied):
+        services.space_request_close(actor=stranger, request=space_request, now=NOW)

@@ -229,8 +229,8 @@ def viewing_transition(
         _outcome(actor, viewing, side, action, note, outcome or {}, now)
     else:
         raise ValidationError({"action": _("未知操作")})
-    if note:
-        viewing.note = note if action not in ("lease", "not_taken") else viewing.note
+    if note and action not in ("lease", "not_taken"):  # an outcome's note is its outcome_note
+        viewing.note = note
     viewing.updated_at = now
     _save_viewing(viewing)
     audit_record(
