@@ -255,21 +255,22 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
         result.story = True
     if result.users_created:
         story.welcome([users[name] for name in result.users_created])
-    result.policies = policy_demo.load(users=users)
-    result.talent = talent_demo.load(users=users, seed=seed, scale=scale)
     # The story is told up to the start of the load day, so two loads on one day write the same rows.
     now = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    result.chain = {
-        **chain_postings.load(now=now, rng=random.Random(seed + 5)),
-        **chain_events.load(now=now, rng=random.Random(seed + 6)),
-    }
 
     def landlord_account(enterprise: Enterprise) -> User:
         account = by_role["landlord"]
         return _account_ensure(account, refs=refs, enterprise=enterprise, password=password, result=result)
 
+    # The space demo's landlords are enterprises too: told before the policies evaluate every enterprise.
     result.space = space_demo.load(now=now, rng=random.Random(seed + 7), users=users,
                                    ensure_landlord_account=landlord_account)  # fmt: skip
+    result.policies = policy_demo.load(users=users)
+    result.talent = talent_demo.load(users=users, seed=seed, scale=scale)
+    result.chain = {
+        **chain_postings.load(now=now, rng=random.Random(seed + 5)),
+        **chain_events.load(now=now, rng=random.Random(seed + 6)),
+    }
     return result
 
 
