@@ -15,4 +15,6 @@ def navigation(request):
         "can_view_talent": bool(user is not None and has_perm(user, "talent_application.view")),
         "can_view_leads": bool(user is not None and has_perm(user, "lead.view")),
         "can_view_chain": bool(user is not None and has_perm(user, "chain.view")),
+        "can_view_desk": bool(user is not None and has_perm(user, "request.view")),
+        "can_view_visits": bool(user is not None and has_perm(user, "visit.view")),
     }

@@ -20,3 +20,10 @@ class IdsFirstPaginator(Paginator):
         ids = list(self.object_list.prefetch_related(None).values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids], number, self)
+
+
+def query_without_page(request) -> str:
+    """The list's query string without its page number, for the pagination links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sanlian.core.permissions import require
+from sanlian.servicedesk import selectors as desk_selectors
+from sanlian.servicedesk import visit_selectors
 from sanlian.space import selectors as space_selectors
 
 from . import exports, selectors
@@ -274,6 +276,35 @@ def _chart_data(figures: dict) -> dict:
     }
 
 
+def _days(value) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def _service_tiles(town, now) -> list[dict]:
+    """The service desk and visits as of today (not the selected year: they are live work)."""
+    desk = desk_selectors.desk_figures(town, year=now.year, now=now)
+    visits = visit_selectors.visit_figures(town, now.year)
+    requests_url = reverse("servicedesk:requests")
+    rating = desk["mean_rating"]
+    share = None if visits["biomedical_share"] is None else visits["biomedical_share"] / 100
+    return [
+        {"label": _("未办结诉求"), "value": f"{desk['open']:,}", "unit": _("件"), "url": requests_url,
+         "note": _("待受理、办理中或待企业确认")},
+        {"label": _("超期诉求"), "value": f"{desk['overdue']:,}", "unit": _("件"), "url": f"{requests_url}?overdue=on",
+         "note": _("超过受理或办结时限"), "alert": desk["overdue"] > 0},
+        {"label": _("受理用时中位数"), "value": _days(desk["median_ack_days"]), "unit": _("个工作日"),
+         "note": _("%(year)s年提交的 %(n)s 件诉求") % {"year": desk["year"], "n": desk["total"]}},
+        {"label": _("办结用时中位数"), "value": _days(desk["median_resolve_days"]), "unit": _("个工作日"),
+         "note": _("从提交到办结答复")},
+        {"label": _("满意度"), "value": "—" if rating is None else f"{rating:.2f}", "unit": "/ 5",
+         "note": _("%(n)s 件已评价") % {"n": desk["rated"]}},
+        {"label": _("%(year)s年走访覆盖") % {"year": now.year}, "value": percent(share),
+         "url": reverse("servicedesk:visits"),
+         "note": _("已走访生物医药企业 %(visited)s / %(total)s 家")
+         % {"visited": visits["biomedical_visited"], "total": visits["biomedical_total"]}},
+    ]  # fmt: skip
+
+
 @require_GET
 def cockpit(request):
     selection = _select(request, CockpitForm)
@@ -293,6 +324,7 @@ def cockpit(request):
             "tiles": _tiles(figures),
             "cards": _cards(figures, selection),
             "data": _chart_data(figures),
+            "service_tiles": _service_tiles(selection.town, timezone.now()),
             "export_all_url": f"{reverse('dashboard:export')}?{selection.query()}",
             "space_parks": space_selectors.park_figures(
                 selection.town, selection.year, current_year=timezone.localdate().year

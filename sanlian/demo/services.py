@@ -32,7 +32,7 @@ from sanlian.enterprises.models import (
 )
 from sanlian.enterprises.signals import facts_announcements_paused
 
-from . import chain_events, chain_postings, story
+from . import chain_events, chain_postings, desk, desk_providers, story
 from . import policies as policy_demo
 from . import space as space_demo
 from . import talent as talent_demo
@@ -56,12 +56,21 @@ class LoadResult:
     policies: policy_demo.PolicyLoadResult = field(default_factory=policy_demo.PolicyLoadResult)
     talent: talent_demo.TalentLoadResult = field(default_factory=talent_demo.TalentLoadResult)
     chain: dict = field(default_factory=dict)  # counts of the supply–demand and matchmaking demo
+    desk: dict = field(default_factory=dict)  # counts of the service-desk and visits demo
+    providers: dict = field(default_factory=dict)  # counts of the service-provider catalogue demo
     space: dict = field(default_factory=dict)  # counts of the space-service demo
 
     @property
     def changed(self) -> bool:
         return bool(
-            self.enterprises or self.users_created or self.users_updated or self.policies.changed or self.talent.changed
+            self.enterprises
+            or self.users_created
+            or self.users_updated
+            or self.policies.changed
+            or self.talent.changed
+            or any(self.chain.values())
+            or any(self.desk.values())
+            or any(self.providers.values())
         )
 
 
@@ -263,7 +272,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
         return _account_ensure(account, refs=refs, enterprise=enterprise, password=password, result=result)
 
     # The space demo's landlords are enterprises too: told before the policies evaluate every enterprise.
-    result.space = space_demo.load(now=now, rng=random.Random(seed + 7), users=users,
+    result.space = space_demo.load(now=now, rng=random.Random(seed + 8), users=users,
                                    ensure_landlord_account=landlord_account)  # fmt: skip
     result.policies = policy_demo.load(users=users)
     result.talent = talent_demo.load(users=users, seed=seed, scale=scale)
@@ -271,6 +280,8 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
         **chain_postings.load(now=now, rng=random.Random(seed + 5)),
         **chain_events.load(now=now, rng=random.Random(seed + 6)),
     }
+    result.desk = desk.load(now=now, rng=random.Random(seed + 7), users=users, showcase=showcase)
+    result.providers = desk_providers.load(users=users, now=now)
     return result
 
 
@@ -286,6 +297,7 @@ def demo_unload() -> dict[str, int]:
     talent_demo.unload()  # its applications hold on to the enterprises, its assignments to the accounts
     policy_demo.unload()
     chain_postings.unload()
+    desk_providers.unload()
     space_demo.unload()
     MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()
     users = User.objects.filter(username__in=DEMO_USERNAMES)

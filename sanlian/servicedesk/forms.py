@@ -13,7 +13,7 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—")] + [(c.code, c.name) for c in Category.objects.all()]
+        self.fields["category"].choices = [("", "—")] + [(c.code, str(c)) for c in Category.objects.all()]
 
 
 class MoveForm(forms.Form):
@@ -41,4 +41,4 @@ class FilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("全部"))] + list(ServiceRequest.Status.choices)
-        self.fields["category"].choices = [("", _("全部"))] + [(c.code, c.name) for c in Category.objects.all()]
+        self.fields["category"].choices = [("", _("全部"))] + [(c.code, str(c)) for c in Category.objects.all()]

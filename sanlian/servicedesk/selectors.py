@@ -3,13 +3,14 @@
 from datetime import datetime
 from statistics import mean, median
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from sanlian.core.models import Role
 from sanlian.core.permissions import get_scoped, has_perm, scope_queryset
+from sanlian.core.selectors import region_prefixes
 
-from .models import Attachment, ServiceRequest
+from .models import Attachment, Category, RoutingRule, ServiceRequest
 from .services.requests import OPEN, UNRESOLVED, working_days_elapsed
 
 Status = ServiceRequest.Status
@@ -44,7 +45,7 @@ def officer_requests(
 
 def request_for(user, pk: int) -> ServiceRequest:
     queryset = ServiceRequest.objects.select_related(
-        "enterprise", "enterprise__town", "category", "assigned_to", "submitted_by"
+        "enterprise", "enterprise__town", "category", "assigned_to", "submitted_by", "provider", "provider_service"
     )
     return get_scoped(user, "request.view", queryset, pk=pk)
 
@@ -89,29 +90,59 @@ def assignable_officers(request: ServiceRequest):
     return [user for user in officers.select_related("region") if has_perm(user, "request.handle", request)]
 
 
-def desk_figures(town, year: int, now: datetime) -> dict:
-    """The desk's figures for a town (or, given a district, every town under it) and a year.
+def desk_figures(region, *, year: int, now: datetime) -> dict:
+    """The desk's figures for a town (or, given a district, every town under it).
 
-    open / overdue: requests of the year not yet closed or withdrawn / past a deadline now; median_ack_days /
-    median_resolve_days: median working days from submission to acknowledgement / resolution; mean_rating and
-    rated: the mean satisfaction (1–5) and how many requests were rated.
+    open / overdue: requests not yet closed or withdrawn / past a deadline, as of `now`, whenever submitted;
+    total, median_ack_days / median_resolve_days (working days from submission to acknowledgement /
+    resolution), mean_rating and rated (the mean satisfaction 1–5 and how many were rated): requests
+    submitted in `year`. Working days follow the holiday calendar, so the medians are taken in Python over
+    the year's rows (three columns each); open and overdue are counts in the database.
     """
     tz = timezone.get_current_timezone()
-    start = datetime(year, 1, 1, tzinfo=tz)
-    end = datetime(year + 1, 1, 1, tzinfo=tz)
-    requests = ServiceRequest.objects.filter(
-        enterprise__town__path__startswith=town.path, submitted_at__gte=start, submitted_at__lt=end
+    in_region = ServiceRequest.objects.filter(enterprise__town__path__startswith=region.path)
+    of_year = in_region.filter(
+        submitted_at__gte=datetime(year, 1, 1, tzinfo=tz), submitted_at__lt=datetime(year + 1, 1, 1, tzinfo=tz)
     )
-    rows = list(requests.values("status", "submitted_at", "acknowledged_at", "resolved_at", "rating"))
-    ack = [working_days_elapsed(r["submitted_at"], r["acknowledged_at"]) for r in rows if r["acknowledged_at"]]
-    resolve = [working_days_elapsed(r["submitted_at"], r["resolved_at"]) for r in rows if r["resolved_at"]]
-    ratings = [r["rating"] for r in rows if r["rating"] is not None]
+    rows = list(of_year.values_list("submitted_at", "acknowledged_at", "resolved_at", "rating"))
+    ack = [working_days_elapsed(submitted, acked) for submitted, acked, _, _ in rows if acked]
+    resolve = [working_days_elapsed(submitted, resolved) for submitted, _, resolved, _ in rows if resolved]
+    ratings = [rating for *_, rating in rows if rating is not None]
+    counts = in_region.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN)), overdue=Count("pk", filter=overdue_q(now))
+    )
     return {
+        "year": year,
         "total": len(rows),
-        "open": sum(r["status"] in OPEN for r in rows),
-        "overdue": requests.filter(overdue_q(now)).count(),
+        **counts,
         "median_ack_days": median(ack) if ack else None,
         "median_resolve_days": median(resolve) if resolve else None,
         "mean_rating": round(mean(ratings), 2) if ratings else None,
         "rated": len(ratings),
     }
+
+
+def routing_rules(user) -> QuerySet:
+    """The routing rules of the towns in the user's scope, town by town, the default rule first."""
+    rules = scope_queryset(user, RoutingRule.objects.select_related("town", "category", "officer", "officer__region"))
+    return rules.order_by("town__path", F("category__sort").asc(nulls_first=True), "category__code")
+
+
+def routing_rule_for(user, pk: int) -> RoutingRule:
+    return get_scoped(user, "routing.edit", RoutingRule.objects.select_related("category"), pk=pk)
+
+
+def routable_officers(user):
+    """Officers the user may name in a rule: active town and district officers within the user's district."""
+    from sanlian.core.models import User
+
+    region = user.region
+    district_path = region_prefixes(region.path)[:2][-1] if region else ""
+    officers = User.objects.filter(is_active=True, role__in=(Role.TOWN_OFFICER, Role.DISTRICT_OFFICER))
+    if not user.is_superuser:
+        officers = officers.filter(region__path__startswith=district_path)
+    return officers.select_related("region").order_by("region__path", "display_name", "username")
+
+
+def categories():
+    return Category.objects.all()

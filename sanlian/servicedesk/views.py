@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.models import User
+from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
 
 from . import selectors
@@ -18,6 +19,7 @@ from .forms import FilterForm, MoveForm, ReplyForm, RequestForm
 from .services import requests as services
 
 Status = services.Status
+PER_PAGE = 50
 # The buttons each side sees: action → (label, style, asks for a note, asks for a rating)
 BUTTONS = {
     "acknowledge": (gettext_lazy("受理"), "primary", False, False),
@@ -49,15 +51,22 @@ def requests(request):
     form = FilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     if user.is_officer or user.is_superuser:
-        rows = selectors.officer_requests(
+        found = selectors.officer_requests(
             user, now=now, status=filters.get("status", ""), category=filters.get("category", ""),
             overdue=filters.get("overdue", False), mine=filters.get("mine", False),
         )  # fmt: skip
     else:
-        rows = selectors.visible_requests(user)
+        found = selectors.visible_requests(user)
         form = None
-    rows = [{"request": r, "overdue": selectors.is_overdue(r, now)} for r in rows[:200]]
-    context = {"rows": rows, "filter_form": form, "can_submit": has_perm(user, "request.submit")}
+    page = IdsFirstPaginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "rows": [{"request": r, "overdue": selectors.is_overdue(r, now)} for r in page],
+        "page": page,
+        "querystring": query_without_page(request),
+        "filter_form": form,
+        "can_submit": has_perm(user, "request.submit"),
+        "can_route": has_perm(user, "routing.edit"),
+    }
     return render(request, "servicedesk/requests.html", context)
 
 
@@ -84,14 +93,15 @@ def request_detail(request, pk):
     obj = selectors.request_for(user, pk)
     now = timezone.now()
     can_assign = obj.status in services.UNRESOLVED and has_perm(user, "request.assign", obj)
+    events = list(obj.events.select_related("actor"))
     context = {
         "req": obj,
         "sla": selectors.sla_state(obj, now),
         "replies": obj.replies.select_related("author").prefetch_related("attachments"),
         "attachments": obj.attachments.filter(reply__isnull=True),
-        "events": [
-            {"event": e, "action": STEP_NAMES.get(e.action, e.action)} for e in obj.events.select_related("actor")
-        ],
+        "events": [{"event": e, "action": STEP_NAMES.get(e.action, e.action)} for e in events],
+        # The officer's answer stays on top while the enterprise decides; a reopened request shows no answer.
+        "answer": next((e for e in reversed(events) if e.action == "resolve"), None) if obj.resolved_at else None,
         "buttons": _buttons(user, obj, now),
         "can_reply": obj.status != Status.WITHDRAWN,
         "reply_form": ReplyForm(),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanlian.core.forms import apply_service_errors
-from sanlian.core.pagination import IdsFirstPaginator
+from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
 
 from . import visit_selectors as selectors
@@ -19,12 +19,6 @@ from .services import visits as services
 from .visit_forms import VisitFilterForm, VisitForm
 
 PER_PAGE = 50
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _is_recent_warning(exc: ValidationError) -> bool:
@@ -46,7 +40,7 @@ def visit_list(request):
     page = IdsFirstPaginator(visits, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "servicedesk/visits/list.html", {
         "form": form, "page": page, "rows": [(v, _flag_labels(v)) for v in page],
-        "querystring": _query_without_page(request),
+        "querystring": query_without_page(request),
         "can_record": has_perm(user, "visit.record"),
     })  # fmt: skip
 

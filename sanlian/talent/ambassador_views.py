@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanlian.core.forms import apply_service_errors, error_text
+from sanlian.core.pagination import query_without_page
 from sanlian.core.permissions import has_perm, require
 from sanlian.enterprises.selectors import enterprise_by_uscc, towns_for
 
@@ -104,12 +105,6 @@ class LeaderboardForm(forms.Form):
         self.fields["year"].choices = [("", gettext_lazy("全部年度"))] + [(y, str(y)) for y in years]
 
 
-def _querystring(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 # Ambassadors -----------------------------------------------------------------------------------------
 
 
@@ -136,7 +131,7 @@ def ambassador_list(request):
         for a in page.object_list
     ]
     return render(request, "talent/ambassadors/list.html",
-                  {"page": page, "rows": rows, "q": q, "querystring": _querystring(request)})  # fmt: skip
+                  {"page": page, "rows": rows, "q": q, "querystring": query_without_page(request)})  # fmt: skip
 
 
 def _ambassador_form(request, ambassador: Ambassador | None = None):
@@ -324,4 +319,4 @@ def leaderboard(request):
     year = form.cleaned_data["year"] if form.is_valid() else None
     page = Paginator(selectors.leaderboard(user, year=year), 50).get_page(request.GET.get("page"))
     return render(request, "talent/ambassadors/leaderboard.html",
-                  {"form": form, "year": year, "page": page, "querystring": _querystring(request)})  # fmt: skip
+                  {"form": form, "year": year, "page": page, "querystring": query_without_page(request)})  # fmt: skip

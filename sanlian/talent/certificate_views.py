@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sanlian.core.forms import apply_service_errors, error_text
-from sanlian.core.pagination import IdsFirstPaginator
+from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import get_scoped, has_perm, require
 
 from . import certificate_selectors as selectors
@@ -29,12 +29,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CERTIFICATES = Certificate.objects.select_related(
     "application", "application__round", "application__level", "application__employer", "application__employer__town"
 )
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # Forms (they parse; the services validate for real) ----------------------------------------------------
@@ -189,7 +183,7 @@ def benefit_list(request):
     page = IdsFirstPaginator(benefits, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "talent/certificates/benefits.html", {
         "form": form, "page": page, "rows": _benefit_rows(user, page.object_list),
-        "querystring": _query_without_page(request), "next": request.get_full_path(),
+        "querystring": query_without_page(request), "next": request.get_full_path(),
         "today": timezone.localdate(), "can_decide": has_perm(user, "benefit.decide"),
     })  # fmt: skip
 

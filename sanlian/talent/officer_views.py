@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanlian.core.forms import apply_service_errors, error_text
-from sanlian.core.pagination import IdsFirstPaginator
+from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
 from sanlian.enterprises.models import Region
 from sanlian.enterprises.selectors import towns_for
@@ -59,12 +59,6 @@ scoring:
 levels:
   - {{code: A, name: A类人才}}
 """
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # Rounds ---------------------------------------------------------------------------------------------
@@ -249,7 +243,7 @@ def application_list(request):
     return render(request, "talent/officer/applications.html", {
         "form": form, "page": page, "rows": selectors.application_rows(page.object_list),
         "counts": selectors.status_rows(counts), "total": sum(counts.values()),
-        "querystring": _query_without_page(request), "export_query": _query_without_page(request),
+        "querystring": query_without_page(request), "export_query": query_without_page(request),
         "can_export": has_perm(user, "talent_application.export"),
     })  # fmt: skip
 
@@ -332,7 +326,7 @@ def key_enterprise_list(request):
     page = IdsFirstPaginator(designations, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "talent/officer/key_enterprises.html", {
         "form": form, "year": year, "years": years, "page": page, "totals": selectors.designation_totals(designations),
-        "querystring": _query_without_page(request),
+        "querystring": query_without_page(request),
         "designate_form": KeyEnterpriseForm(initial={"year": year}),
     })  # fmt: skip
 

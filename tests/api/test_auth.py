@@ -53,6 +53,14 @@ ROUTES = [
     ("patch", "/chain/postings/1"),
     ("post", "/chain/postings/1/transition"),
     ("post", "/chain/postings/1/interests"),
+    ("get", "/desk/categories"),
+    ("get", "/desk/requests"),
+    ("post", "/desk/requests"),
+    ("get", "/desk/requests/1"),
+    ("post", "/desk/requests/1/transition"),
+    ("post", "/desk/requests/1/replies"),
+    ("get", "/desk/providers"),
+    ("get", "/desk/providers/1"),
 ]
 
 

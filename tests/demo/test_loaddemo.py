@@ -144,6 +144,46 @@ def test_every_bulk_row_passes_model_validation(demo):
             row.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
 
 
+def test_the_service_desk_demo_has_requests_in_every_state_and_a_live_item_for_each_side(demo):
+    from sanlian.servicedesk.models import ServiceRequest
+
+    plain = ServiceRequest.objects.filter(provider__isnull=True)  # requests to providers have their own demo
+    assert demo.desk["requests"] == plain.count() >= 35
+    statuses = set(plain.values_list("status", flat=True))
+    assert statuses == set(ServiceRequest.Status.values)
+    assert ServiceRequest.objects.filter(escalated_at__isnull=False).count() == demo.desk["escalated"] >= 2
+    assert ServiceRequest.objects.filter(events__action="autoclose").count() == demo.desk["autoclosed"] == 1
+    assert ServiceRequest.objects.filter(reopened__gt=0).exists()
+    ratings = set(ServiceRequest.objects.exclude(rating=None).values_list("rating", flat=True))
+    assert {2, 3, 4, 5} <= ratings
+
+    mine = ServiceRequest.objects.filter(enterprise__users__username="ent_admin")
+    assert mine.filter(status=ServiceRequest.Status.RESOLVED).exists()  # ent_admin confirms and rates
+    assert mine.filter(status=ServiceRequest.Status.ACKNOWLEDGED, replies__isnull=False).exists()
+    space = ServiceRequest.objects.filter(category__code="space", enterprise__town__code="pujiang")
+    assert set(space.values_list("assigned_to__username", flat=True)) == {"mh_officer"}  # the category's rule
+
+
+def test_the_visits_demo_covers_about_a_third_of_pujiang_and_warns_of_a_recent_visit(demo):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from sanlian.servicedesk.models import Visit
+    from sanlian.servicedesk.services.visits import visit_record
+    from sanlian.servicedesk.visit_selectors import visit_figures
+
+    today = timezone.localdate()
+    figures = visit_figures(Region.objects.get(code="pujiang"), today.year)
+    assert 30 <= figures["biomedical_share"] <= 40
+    assert sum(figures["flags"].values()) >= 4
+
+    recent = Visit.objects.filter(officer__username="mh_officer").get()
+    officer = User.objects.get(username="pj_officer")
+    notes = "回访企业扩产计划的落实情况。"
+    with pytest.raises(ValidationError, match="陆建华"):
+        visit_record(actor=officer, enterprise=recent.enterprise, data={"visited_date": today, "notes": notes})
+
+
 # Space service (issue 6) ------------------------------------------------------------------------------
 
 

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sanlian.servicedesk.models import Attachment, ServiceRequest
@@ -146,3 +148,33 @@ def test_the_enterprise_confirms_with_a_rating_and_an_officer_cannot(client, ent
 
     request.refresh_from_db()
     assert request.status == "closed" and request.rating == 5
+
+
+def test_the_answer_stays_on_top_until_the_enterprise_reopens(client, enterprise_admin, pujiang_officer):
+    request = submitted(enterprise_admin)
+    now = timezone.now()
+    services.request_transition(actor=pujiang_officer, request=request, action="acknowledge", now=now)
+    services.request_transition(
+        actor=pujiang_officer, request=request, action="resolve", note="已协调供电公司排期施工", now=now
+    )
+    client.force_login(enterprise_admin)
+
+    assert client.get(f"/desk/requests/{request.pk}/").context["answer"].note == "已协调供电公司排期施工"
+    client.post(f"/desk/requests/{request.pk}/move/", {"action": "reopen", "note": "施工仍未排期"})
+    assert client.get(f"/desk/requests/{request.pk}/").context["answer"] is None
+
+
+def test_the_queue_is_paginated_without_more_queries_per_page(client, enterprise_admin, pujiang_officer):
+    for i in range(55):
+        data = {**FORM, "title": f"研发补贴咨询 {i:02d}"}
+        services.request_submit(actor=enterprise_admin, data=data, now=timezone.now())
+    client.force_login(pujiang_officer)
+
+    with CaptureQueriesContext(connection) as first:
+        page1 = client.get("/desk/requests/?category=policy")
+    with CaptureQueriesContext(connection) as second:
+        page2 = client.get("/desk/requests/?category=policy&page=2")
+
+    assert len(page1.context["rows"]) == 50 and len(page2.context["rows"]) == 5
+    assert "category=policy&amp;page=2" in page1.content.decode()
+    assert len(second) == len(first)

@@ -320,7 +320,7 @@ def test_visibility_and_desk_figures(enterprise_admin, pujiang_officer, xinzhuan
     assert selectors.visible_requests(pujiang_officer).count() == 2
     assert not selectors.visible_requests(xinzhuang_officer).exists()
 
-    figures = selectors.desk_figures(enterprise_admin.enterprise.town, 2025, at(2025, 10, 9, 9, 0))
+    figures = selectors.desk_figures(enterprise_admin.enterprise.town, year=2025, now=at(2025, 10, 9, 9, 0))
     assert figures["open"] == 1 and figures["overdue"] == 1
     assert figures["median_ack_days"] == 0 and figures["median_resolve_days"] == 0
     assert figures["mean_rating"] == 4 and figures["rated"] == 1

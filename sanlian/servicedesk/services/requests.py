@@ -27,6 +27,7 @@ from sanlian.core.uploads import checked_upload
 from sanlian.engines.workdays import OutsideCalendarError, default_calendar
 
 from ..models import Attachment, Category, Reply, RequestEvent, RoutingRule, ServiceRequest
+from . import providers
 
 log = logging.getLogger(__name__)
 
@@ -239,15 +240,26 @@ def route_officer(category: Category, town) -> User | None:
 # -- services --------------------------------------------------------------------------------------------
 
 
-def request_submit(*, actor, data: dict, attachments=(), now: datetime) -> ServiceRequest:
-    """An enterprise user's request for their enterprise, routed and given its SLA deadlines."""
+def request_submit(*, actor, data: dict, attachments=(), provider_service=None, now: datetime) -> ServiceRequest:
+    """An enterprise user's request for their enterprise, routed and given its SLA deadlines.
+
+    With `provider_service` (a service of a listed provider of the catalogue) the request asks the desk to
+    introduce that provider; its category follows the provider's kind (providers.CATEGORY_OF_KIND).
+    """
     require(actor, "request.submit")
     enterprise = actor.enterprise if actor.enterprise_id else None
     if enterprise is None:
         raise ValidationError({"enterprise": _("您的账号未关联企业")})
     errors: dict[str, str] = {}
+    service = None
+    if provider_service is not None:
+        service = providers.listed_service(provider_service)
+        if service is None:
+            errors["provider_service"] = _("请选择已上架服务机构的在售服务")
+        else:
+            data = {**data, "category": providers.CATEGORY_OF_KIND[service.provider.kind]}
     category = Category.objects.filter(code=str(data.get("category") or "")).first()
-    if category is None:
+    if category is None and "provider_service" not in errors:
         errors["category"] = _("请选择诉求类别")
     title = _clean_text(data.get("title"), "title", TITLE_LENGTH, errors)
     body = _clean_text(data.get("body"), "body", BODY_LENGTH, errors)
@@ -269,6 +281,8 @@ def request_submit(*, actor, data: dict, attachments=(), now: datetime) -> Servi
             ack_due_at=ack_due,
             resolve_due_at=resolve_due,
             updated_at=now,
+            provider=service.provider if service else None,
+            provider_service=service,
         )
         _save_files(request, None, checked, actor, now)
         note = _("工作日历未覆盖该日期,时限按周一至周五计算") if ack_fallback or resolve_fallback else ""

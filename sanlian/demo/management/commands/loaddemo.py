@@ -91,6 +91,22 @@ class Command(BaseCommand):
                         for key in ("postings", "interests", "signed", "events", "participants", "accepted")
                     }
                 )
+            if result.desk:
+                self.stdout.write(
+                    _(
+                        "企业服务:分派规则 %(routing_rules)s 条,企业诉求 %(requests)s 件(督办 %(escalated)s 件,"
+                        "超时自动办结 %(autoclosed)s 件),走访记录 %(visits)s 条"
+                    )
+                    % result.desk
+                )
+            if any(result.providers.values()):
+                self.stdout.write(
+                    _(
+                        "服务机构 %(providers)s 家(服务项目 %(provider_services)s 项),经服务台委托 "
+                        "%(provider_requests)s 件,评价 %(provider_ratings)s 条"
+                    )
+                    % result.providers
+                )
             if result.space:
                 c = result.space
                 message = _("空间服务:房源 %(listings)s 个(已发布 %(published)s 个,待核验 %(pending)s 个),"
