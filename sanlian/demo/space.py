@@ -321,6 +321,10 @@ def load(*, now: datetime, rng: random.Random, users: dict, ensure_landlord_acco
     _requests(t, users.get("ent_admin"), listings, landlord_users)
     counts = listing_services.listings_expire(now=now)
     t.counts.update({f"job_{k}": v for k, v in counts.items()})
+    # The summary tells where the listings stand now (some published ones have since been leased or expired).
+    mine = Listing.objects.filter(landlord__in=landlords.values())
+    t.counts.update(published=mine.filter(status=Listing.Status.PUBLISHED).count(),
+                    leased=mine.filter(status=Listing.Status.LEASED).count())  # fmt: skip
     # The story spans months: its older inbox messages have been read.
     Notification.objects.filter(
         url__startswith="/space/", read_at__isnull=True, created_at__lt=now - timedelta(days=UNREAD_DAYS)

@@ -109,10 +109,12 @@ class Command(BaseCommand):
                 )
             if result.space:
                 c = result.space
-                message = _("空间服务:房源 %(listings)s 个(已发布 %(published)s 个,待核验 %(pending)s 个),"
-                            "租赁成交 %(leases)s 笔,空间需求 %(requests)s 个,看房预约 %(viewings)s 次")  # fmt: skip
-                self.stdout.write(message % {k: c.get(k, 0) for k in ("listings", "published", "pending", "leases",
-                                                                        "requests", "viewings")})  # fmt: skip
+                message = _(
+                    "空间服务:房源 %(listings)s 个(在架 %(published)s 个,已租出 %(leased)s 个,"
+                    "待核验 %(pending)s 个),租赁成交 %(leases)s 笔,空间需求 %(requests)s 个,看房预约 %(viewings)s 次"
+                )
+                keys = ("listings", "published", "leased", "pending", "leases", "requests", "viewings")
+                self.stdout.write(message % {k: c.get(k, 0) for k in keys})
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
         figures = stats(Region.objects.get(code="pujiang"), REVENUE_TARGET_YEAR)
