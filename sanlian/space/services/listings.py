@@ -201,7 +201,8 @@ def listing_transition(*, actor, listing: Listing, action: str, comment: str = "
     listing = _lock(listing)
     require(actor, permission, listing)
     if listing.status not in sources:
-        raise ValidationError({"status": _("当前状态「%(s)s」不能执行该操作") % {"s": listing.get_status_display()}})
+        message = _("房源当前状态「%(s)s」不能执行该操作") % {"s": listing.get_status_display()}
+        raise ValidationError({"status": message})
     comment = (comment or "").strip()
     if action == "reject" and not comment:
         raise ValidationError({"comment": _("请填写未通过的原因")})

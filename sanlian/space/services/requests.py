@@ -252,7 +252,8 @@ def _status_text(viewing: Viewing) -> str:
 
 def _answer(viewing: Viewing, side: str, action: str, starts_at, now) -> None:
     if viewing.status != VStatus.REQUESTED:
-        raise ValidationError({"status": _("当前状态「%(s)s」不能执行该操作") % {"s": viewing.get_status_display()}})
+        message = _("看房预约当前状态「%(s)s」不能执行该操作") % {"s": viewing.get_status_display()}
+        raise ValidationError({"status": message})
     if side != "officer" and side != viewing.awaiting:
         raise ValidationError({"action": _("正在等待对方确认")})
     if action == "confirm":
