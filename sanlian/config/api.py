@@ -31,6 +31,7 @@ from sanlian.policies.api import router as policies_router
 from sanlian.policies.call_api import router as calls_router
 from sanlian.servicedesk.api import router as desk_router
 from sanlian.servicedesk.provider_api import router as providers_router
+from sanlian.space.api import router as space_router
 from sanlian.talent.api import router as talent_router
 
 NINJA_SWAGGER_TEMPLATE = Path(ninja.__file__).parent / "templates" / "ninja" / "swagger.html"
@@ -124,6 +125,7 @@ api.add_router("", talent_router)
 api.add_router("", chain_router)
 api.add_router("", desk_router)
 api.add_router("", providers_router)
+api.add_router("", space_router)
 
 
 # ---------------------------------------------------------------- errors

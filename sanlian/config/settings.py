@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "sanlian.talent",
     "sanlian.chain",
     "sanlian.servicedesk",
+    "sanlian.space",
     "sanlian.dashboard",
     "sanlian.demo",
     "ninja",  # django-ninja's bundled Swagger UI files: the API docs work without a CDN
@@ -186,3 +187,8 @@ SANLIAN_SITE_NAME = _("三链 · 产业集群公共服务平台")
 if TESTING:
     # Fast hashing in tests only; production keeps Django's default PBKDF2.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Space listings: a published listing must be re-confirmed by its landlord every this many days, and is
+# reminded (once) this many days before it expires.
+SANLIAN_SPACE_CONFIRM_DAYS = int(os.environ.get("SANLIAN_SPACE_CONFIRM_DAYS", "30"))
+SANLIAN_SPACE_REMIND_DAYS = 5

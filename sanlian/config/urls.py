@@ -30,6 +30,7 @@ urlpatterns = [
     path("talent/", include("sanlian.talent.urls")),
     path("chain/", include("sanlian.chain.urls")),
     path("desk/", include("sanlian.servicedesk.urls")),
+    path("space/", include("sanlian.space.urls")),
     path("verify/<str:token>/", login_not_required(certificate_views.verify), name="certificate-verify"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -102,6 +102,13 @@ ACTIONS: dict[str, frozenset] = {
     "ip.view": OFFICERS | ENTERPRISE,
     "ip.edit": OFFICERS | {Role.ENTERPRISE_ADMIN},
     "ip.import": OFFICERS,
+    "space_listing.manage": OFFICERS | ENTERPRISE,
+    "space_listing.verify": OFFICERS,
+    "space_request.view": OFFICERS | ENTERPRISE,
+    "space_request.submit": ENTERPRISE,
+    "space_viewing.book": OFFICERS | ENTERPRISE,
+    "space_lease.record": OFFICERS | ENTERPRISE,
+    "space.stats": OFFICERS,
 }
 
 

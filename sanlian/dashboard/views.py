@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from sanlian.core.permissions import require
 from sanlian.servicedesk import selectors as desk_selectors
 from sanlian.servicedesk import visit_selectors
+from sanlian.space import selectors as space_selectors
 
 from . import exports, selectors
 from .forms import CockpitForm, ExportForm
@@ -325,6 +326,10 @@ def cockpit(request):
             "data": _chart_data(figures),
             "service_tiles": _service_tiles(selection.town, timezone.now()),
             "export_all_url": f"{reverse('dashboard:export')}?{selection.query()}",
+            "space_parks": space_selectors.park_figures(
+                selection.town, selection.year, current_year=timezone.localdate().year
+            ),
+            "space_year": timezone.localdate().year,
         }
     )
     return render(request, "dashboard/cockpit.html", context)

@@ -18,6 +18,7 @@ class DemoAccount:
     display_name: str
     region: str | None = None  # region code of an officer
     enterprise: bool = False  # belongs to the showcase enterprise
+    landlord: bool = False  # belongs to the space demo's first landlord (sanlian.demo.space)
     is_superuser: bool = False
 
     @property
@@ -42,6 +43,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("ambassador_demo", Role.AMBASSADOR, "高思远"),
     DemoAccount("org_secretary", Role.ORG_SECRETARY, "唐立新"),
     DemoAccount("admin", "", "平台管理员", is_superuser=True),
+    DemoAccount("landlord", Role.ENTERPRISE_ADMIN, "孙立强", landlord=True),
 )
 DEMO_USERNAMES = tuple(a.username for a in DEMO_ACCOUNTS)
 

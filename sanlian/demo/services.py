@@ -35,6 +35,7 @@ from sanlian.enterprises.signals import facts_announcements_paused
 from . import chain_events, chain_postings, desk, desk_providers, story
 from . import ip_portfolio as ip_demo
 from . import policies as policy_demo
+from . import space as space_demo
 from . import talent as talent_demo
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
 from .generator import IMPORTED_AT, SEED, DemoPlan, EnterpriseSpec, build_plan
@@ -59,6 +60,7 @@ class LoadResult:
     desk: dict = field(default_factory=dict)  # counts of the service-desk and visits demo
     providers: dict = field(default_factory=dict)  # counts of the service-provider catalogue demo
     ip: dict = field(default_factory=dict)  # counts of the IP portfolio demo
+    space: dict = field(default_factory=dict)  # counts of the space-service demo
 
     @property
     def changed(self) -> bool:
@@ -128,7 +130,7 @@ def _account_ensure(
         "display_name": account.display_name,
         "email": account.email,
         "region": refs.regions[account.region] if account.region else None,
-        "enterprise": enterprise if account.enterprise else None,
+        "enterprise": enterprise if account.enterprise or account.landlord else None,
         "is_superuser": account.is_superuser,
         "is_staff": account.is_superuser,  # officers work in the platform, not in Django's admin
         "is_active": True,
@@ -246,7 +248,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     users = {
         a.username: _account_ensure(a, refs=refs, enterprise=None, password=password, result=result)
         for a in DEMO_ACCOUNTS
-        if not a.enterprise
+        if not a.enterprise and not a.landlord
     }
     showcase, showcase_created = _showcase_ensure(plan, refs=refs, officer=users["pj_officer"])
     for name in ("ent_admin", "ent_staff"):
@@ -267,10 +269,18 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
         story.welcome([users[name] for name in result.users_created])
     # Before the policies: their first evaluation reads the portfolios' facts.
     result.ip = ip_demo.load(plan=plan, users=users, today=timezone.localdate(), rng=random.Random(seed + 7))
-    result.policies = policy_demo.load(users=users)
-    result.talent = talent_demo.load(users=users, seed=seed, scale=scale)
     # The story is told up to the start of the load day, so two loads on one day write the same rows.
     now = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+    def landlord_account(enterprise: Enterprise) -> User:
+        account = by_role["landlord"]
+        return _account_ensure(account, refs=refs, enterprise=enterprise, password=password, result=result)
+
+    # The space demo's landlords are enterprises too: told before the policies evaluate every enterprise.
+    result.space = space_demo.load(now=now, rng=random.Random(seed + 8), users=users,
+                                   ensure_landlord_account=landlord_account)  # fmt: skip
+    result.policies = policy_demo.load(users=users)
+    result.talent = talent_demo.load(users=users, seed=seed, scale=scale)
     result.chain = {
         **chain_postings.load(now=now, rng=random.Random(seed + 5)),
         **chain_events.load(now=now, rng=random.Random(seed + 6)),
@@ -293,6 +303,7 @@ def demo_unload() -> dict[str, int]:
     policy_demo.unload()
     chain_postings.unload()
     desk_providers.unload()
+    space_demo.unload()
     MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()
     users = User.objects.filter(username__in=DEMO_USERNAMES)
     audit, _ = AuditEvent.objects.filter(Q(enterprise_id__in=ids) | Q(actor__in=users)).delete()

@@ -133,4 +133,4 @@ def test_the_cockpit_query_count_does_not_grow_with_the_number_of_enterprises(cl
     _town_with(27)
     many = _cockpit_queries(client, district_officer)
     assert many == few
-    assert few <= 25, few
+    assert few <= 26, few  # the space figures by park are one more aggregate query

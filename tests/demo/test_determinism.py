@@ -56,6 +56,6 @@ def test_two_fresh_loads_write_the_same_rows():
 def test_unloading_removes_everything_the_demo_wrote():
     demo_load(scale=SCALE)
     removed = demo_unload()
-    assert removed["users"] == 12 and removed["enterprises"] > 50
+    assert removed["users"] == 13 and removed["enterprises"] > 50
     for model in (Enterprise, AnnualReport, Certification, Contact, User, AuditEvent, Notification, IPAsset):
         assert not model.objects.exists(), model

@@ -208,3 +208,61 @@ def test_the_ip_portfolios_agree_with_the_latest_reports_and_every_asset_is_vali
     report = ip_import(actor=officer, data=sample_file_for_demo(today=date(2026, 1, 5)), dry_run=True)
     assert (report.created, report.rejected, report.applied) == (8, 3, False)
     assert {e.column for e in report.errors} == {"号码", "统一社会信用代码", "申请日"}
+
+
+# Space service (issue 6) ------------------------------------------------------------------------------
+
+
+def test_the_space_demo_lists_every_type_in_both_parks_with_work_for_the_officer(demo):
+    from sanlian.space.models import Kind, Listing
+    from sanlian.space.selectors import managed_listings
+
+    listings = Listing.objects.all()
+    assert listings.count() == 40 and set(listings.values_list("kind", flat=True)) == set(Kind.values)
+    assert set(listings.values_list("park__code", flat=True)) == {"lingang-pujiang", "caohejing-pujiang"}
+    assert all(listings.values_list("landlord__is_demo", flat=True))
+    officer = User.objects.get(username="pj_officer")
+    assert managed_listings(officer, Listing.Status.PENDING).count() == 4
+    assert listings.filter(status=Listing.Status.EXPIRED).count() == 2
+    assert listings.filter(status=Listing.Status.PUBLISHED, reminded_at__isnull=False).count() == 3
+    landlord = User.objects.get(username="landlord")
+    assert landlord.enterprise.is_demo and landlord.check_password(DEMO_PASSWORD)
+
+
+def test_the_cockpit_space_figures_are_the_sums_of_the_records(demo):
+    from django.utils import timezone
+
+    from sanlian.space.models import Lease, Listing
+    from sanlian.space.selectors import park_figures
+
+    year = timezone.localdate().year
+    for row in park_figures(Region.objects.get(code="pujiang"), year):
+        on_market = Listing.objects.filter(park=row["park"], status__in=["published", "leased"])
+        assert row["listed"] == sum(x.area for x in on_market)
+        assert row["vacant"] == sum(x.vacant_area for x in on_market if x.status == "published")
+        leases = Lease.objects.filter(listing__park=row["park"], start_date__year=year)
+        assert row["taken"] == sum(x.area for x in leases) > 0
+
+
+def test_ent_admins_space_request_has_explained_matches_and_viewings(demo):
+    from sanlian.space.models import SpaceRequest, Viewing
+    from sanlian.space.selectors import request_matches
+
+    ent_admin = User.objects.get(username="ent_admin")
+    request = SpaceRequest.objects.get(enterprise=ent_admin.enterprise)
+    ranked, excluded = request_matches(request)
+    assert len(ranked) >= 2 and excluded
+    assert all(r.status == "met" for _listing, item in ranked for r in item.reasons if r.hard)
+    statuses = set(request.viewings.values_list("status", flat=True))
+    assert statuses == {Viewing.Status.REQUESTED, Viewing.Status.CONFIRMED}
+    assert SpaceRequest.objects.filter(status=SpaceRequest.Status.LEASED).count() == 1
+    assert Viewing.objects.filter(status=Viewing.Status.NOT_TAKEN).count() == 1
+
+
+def test_loading_twice_writes_no_space_records(demo):
+    from sanlian.space.models import Lease, Listing, ListingFile, SpaceRequest, Viewing
+
+    models = (Listing, ListingFile, Lease, SpaceRequest, Viewing)
+    before = [m.objects.count() for m in models]
+    result = demo_load()
+    assert result.space == {} and [m.objects.count() for m in models] == before

@@ -109,6 +109,14 @@ class Command(BaseCommand):
                 )
             if result.ip.get("ip_assets"):
                 self.stdout.write(_("知识产权:%(ip_assets)s 项(%(ip_enterprises)s 家企业)") % result.ip)
+            if result.space:
+                c = result.space
+                message = _(
+                    "空间服务:房源 %(listings)s 个(在架 %(published)s 个,已租出 %(leased)s 个,"
+                    "待核验 %(pending)s 个),租赁成交 %(leases)s 笔,空间需求 %(requests)s 个,看房预约 %(viewings)s 次"
+                )
+                keys = ("listings", "published", "leased", "pending", "leases", "requests", "viewings")
+                self.stdout.write(message % {k: c.get(k, 0) for k in keys})
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
         figures = stats(Region.objects.get(code="pujiang"), REVENUE_TARGET_YEAR)
