@@ -1,13 +1,13 @@
 """Pages of the provider catalogue (服务机构). Parse → one service or selector call → render."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanlian.core.forms import apply_service_errors, error_text
+from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.masking import mask_phone
 from sanlian.core.pagination import IdsFirstPaginator
 from sanlian.core.permissions import has_perm, require
@@ -173,16 +173,10 @@ def rate(request, pk):
     form.is_valid()
     data = form.cleaned_data
     target = selectors.request_to_rate(user, provider, data.get("request"))
-    try:
+    with flash_outcome(request, success=_("感谢您的评价")):
         services.provider_rate(
             actor=user, request=target, score=data.get("score"), comment=data.get("comment", ""), now=timezone.now()
         )
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    except PermissionDenied:
-        messages.error(request, _("您无权执行该操作"))
-    else:
-        messages.success(request, _("感谢您的评价"))
     return redirect("servicedesk:provider", pk=pk)
 
 

@@ -1,7 +1,7 @@
 """Pages of the service desk: the enterprise's requests and the officers' queue. Parse → one call → render."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanlian.core.forms import apply_service_errors, error_text
+from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.models import User
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
@@ -134,7 +134,7 @@ def request_move(request, pk):
         messages.error(request, error_text(ValidationError(form.errors)))
         return redirect("servicedesk:request", pk=pk)
     data = form.cleaned_data
-    try:
+    with flash_outcome(request, success=_("操作成功")):
         if data["action"] == "assign":
             officer = User.objects.filter(pk=data["officer"] or 0).first()
             services.request_assign(
@@ -146,12 +146,6 @@ def request_move(request, pk):
                 actor=request.user, request=obj, action=data["action"], note=data["note"], rating=data["rating"],
                 comment=data["comment"], now=timezone.now(),
             )  # fmt: skip
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    except PermissionDenied:
-        messages.error(request, _("您无权执行该操作"))
-    else:
-        messages.success(request, _("操作成功"))
     return redirect("servicedesk:request", pk=pk)
 
 

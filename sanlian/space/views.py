@@ -4,7 +4,7 @@ with their ranked matches, viewings. Parse → one service or selector call → 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanlian.core.forms import apply_service_errors, error_text
+from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.pagination import IdsFirstPaginator
 from sanlian.core.permissions import has_perm, require, scope_queryset
 from sanlian.enterprises.models import Enterprise, Park
@@ -162,17 +162,11 @@ def listing_move(request, pk):
     listing = selectors.managed_listing(request.user, pk)
     form = MoveForm(request.POST)
     form.is_valid()
-    try:
+    with flash_outcome(request, success=_("操作成功")):
         listing_services.listing_transition(
             actor=request.user, listing=listing, action=form.cleaned_data.get("action", ""),
             comment=form.cleaned_data.get("comment", ""), now=timezone.now(),
         )  # fmt: skip
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    except PermissionDenied:
-        messages.error(request, _("您无权执行该操作"))
-    else:
-        messages.success(request, _("操作成功"))
     return redirect("space:manage-listing", pk=pk)
 
 
@@ -302,19 +296,13 @@ def viewing_book(request, pk):
         messages.error(request, error_text(ValidationError(form.errors)))
         return redirect("space:request", pk=pk)
     listing = Listing.objects.filter(pk=form.cleaned_data["listing"]).first()
-    try:
+    with flash_outcome(request, success=_("已预约看房,等待业主确认")):
         if listing is None:
             raise ValidationError({"listing": _("该房源当前不可预约")})
         request_services.viewing_book(
             actor=request.user, request=space_request, listing=listing, starts_at=form.cleaned_data["starts_at"],
             note=form.cleaned_data["note"], now=timezone.now(),
         )  # fmt: skip
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    except PermissionDenied:
-        messages.error(request, _("您无权执行该操作"))
-    else:
-        messages.success(request, _("已预约看房,等待业主确认"))
     return redirect("space:request", pk=pk)
 
 
@@ -326,18 +314,12 @@ def viewing_move(request, pk):
         messages.error(request, error_text(ValidationError(form.errors)))
         return redirect(request.POST.get("next") or "space:requests")
     data = form.cleaned_data
-    try:
+    with flash_outcome(request, success=_("操作成功")):
         request_services.viewing_transition(
             actor=request.user, viewing=viewing, action=data["action"], starts_at=data["starts_at"],
             note=data["note"], now=timezone.now(),
             outcome={"area": data["area"], "rent_yuan": data["rent_yuan"], "start_date": data["start_date"]},
         )  # fmt: skip
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    except PermissionDenied:
-        messages.error(request, _("您无权执行该操作"))
-    else:
-        messages.success(request, _("操作成功"))
     if selectors.visible_requests(request.user).filter(pk=viewing.request_id).exists():
         return redirect("space:request", pk=viewing.request_id)
     return redirect("space:requests")
