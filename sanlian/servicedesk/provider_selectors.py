@@ -7,8 +7,22 @@ a suspended provider is seen only by the officers who manage it (its `region` in
 
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
 from sanlian.core.permissions import get_scoped, has_perm, scope_queryset
@@ -18,6 +32,9 @@ from .models import Provider, ProviderRating, ProviderService, ServiceRequest
 
 Status = Provider.Status
 SORTS = ("rating", "name")
+# The rating sort shrinks each average towards a neutral score by a few imaginary ratings, so one 5★ does
+# not outrank many 4.8s: rank = (PRIOR_WEIGHT·PRIOR_SCORE + Σ scores) / (PRIOR_WEIGHT + n).
+PRIOR_SCORE, PRIOR_WEIGHT = 3.0, 3
 
 
 def visible_providers(user) -> QuerySet:
@@ -75,7 +92,13 @@ def catalogue(
     providers = with_ratings(providers).select_related("region").prefetch_related(on_sale)
     if sort == "name":
         return providers.order_by("name", "id")
-    return providers.order_by(F("rating_avg").desc(nulls_last=True), "-rating_count", "name", "id")
+    rank = ExpressionWrapper(
+        (Value(PRIOR_SCORE * PRIOR_WEIGHT) + Cast("rating_avg", FloatField()) * F("rating_count"))
+        / (Value(float(PRIOR_WEIGHT)) + F("rating_count")),
+        output_field=FloatField(),
+    )
+    providers = providers.annotate(rating_rank=rank)
+    return providers.order_by(F("rating_rank").desc(nulls_last=True), "-rating_count", "name", "id")
 
 
 def provider_for(user, pk: int) -> Provider:

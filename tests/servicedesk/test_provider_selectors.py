@@ -77,6 +77,16 @@ def test_the_catalogue_sorts_by_rating_with_unrated_last_or_by_name(catalogue, p
     assert names(selectors.catalogue(enterprise_admin, sort="name")) == sorted(names(catalogue.values()))
 
 
+def test_one_top_rating_does_not_outrank_many_good_ones(catalogue, pujiang_officer, enterprise_admin):
+    rate(enterprise_admin, pujiang_officer, catalogue["bank"].services.get(), 5)
+    for score in (5, 5, 5, 4, 5, 5):
+        rate(enterprise_admin, pujiang_officer, catalogue["ip"].services.get(), score)  # 4.83 over six
+
+    ranked = names(selectors.catalogue(enterprise_admin))
+
+    assert ranked[:2] == ["甲知识产权代理", "丙银行科技支行"]
+
+
 def test_the_catalogue_filters_by_kind_service_text_budget_and_region(catalogue, enterprise_admin):
     def find(**filters):
         return set(names(selectors.catalogue(enterprise_admin, **filters)))
