@@ -178,3 +178,8 @@ def test_the_queue_is_paginated_without_more_queries_per_page(client, enterprise
     assert len(page1.context["rows"]) == 50 and len(page2.context["rows"]) == 5
     assert "category=policy&amp;page=2" in page1.content.decode()
     assert len(second) == len(first)
+
+
+def test_the_new_request_page_points_space_seekers_to_the_space_service(client, enterprise_admin):
+    client.force_login(enterprise_admin)
+    assert 'href="/space/requests/new/"' in client.get("/desk/requests/new/").content.decode()
