@@ -40,6 +40,10 @@ def enterprise_user(enterprise, role=Role.ENTERPRISE_ADMIN, **kwargs) -> User:
     return UserFactory(role=role, enterprise=enterprise, **kwargs)
 
 
+def org_secretary(**kwargs) -> User:
+    return UserFactory(role=Role.ORG_SECRETARY, **kwargs)
+
+
 def superuser() -> User:
     return UserFactory(is_superuser=True, is_staff=True)
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sanlian.chain",
     "sanlian.servicedesk",
     "sanlian.space",
+    "sanlian.community",
     "sanlian.dashboard",
     "sanlian.demo",
     "ninja",  # django-ninja's bundled Swagger UI files: the API docs work without a CDN

@@ -94,6 +94,7 @@ ACTIONS: dict[str, frozenset] = {
     "request.assign": OFFICERS,
     "routing.edit": OFFICERS,
     "sla.edit": {Role.DISTRICT_OFFICER},
+    "organisation.create": OFFICERS,
     "visit.view": OFFICERS,
     "visit.record": OFFICERS,
     "provider.view": OFFICERS | ENTERPRISE,

@@ -32,7 +32,7 @@ from sanlian.enterprises.models import (
 )
 from sanlian.enterprises.signals import facts_announcements_paused
 
-from . import chain_events, chain_postings, desk, desk_providers, story
+from . import chain_events, chain_postings, community, desk, desk_providers, story
 from . import ip_portfolio as ip_demo
 from . import policies as policy_demo
 from . import space as space_demo
@@ -57,6 +57,7 @@ class LoadResult:
     policies: policy_demo.PolicyLoadResult = field(default_factory=policy_demo.PolicyLoadResult)
     talent: talent_demo.TalentLoadResult = field(default_factory=talent_demo.TalentLoadResult)
     chain: dict = field(default_factory=dict)  # counts of the supply–demand and matchmaking demo
+    community: dict = field(default_factory=dict)  # counts of the organisations, events and news demo
     desk: dict = field(default_factory=dict)  # counts of the service-desk and visits demo
     providers: dict = field(default_factory=dict)  # counts of the service-provider catalogue demo
     ip: dict = field(default_factory=dict)  # counts of the IP portfolio demo
@@ -73,6 +74,7 @@ class LoadResult:
             or any(self.chain.values())
             or any(self.desk.values())
             or any(self.providers.values())
+            or any(self.community.values())
             or self.ip.get("ip_assets")
         )
 
@@ -287,6 +289,9 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     }
     result.desk = desk.load(now=now, rng=random.Random(seed + 7), users=users, showcase=showcase)
     result.providers = desk_providers.load(users=users, now=now)
+    before = community.Organisation.objects.count()
+    community.ensure_organisations(users=users)
+    result.community = {"organisations": community.Organisation.objects.count() - before}
     return result
 
 
@@ -304,6 +309,7 @@ def demo_unload() -> dict[str, int]:
     chain_postings.unload()
     desk_providers.unload()
     space_demo.unload()
+    community.unload()
     MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()
     users = User.objects.filter(username__in=DEMO_USERNAMES)
     audit, _ = AuditEvent.objects.filter(Q(enterprise_id__in=ids) | Q(actor__in=users)).delete()

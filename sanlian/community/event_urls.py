@@ -1,0 +1,3 @@
+"""Routes of the community's event pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,8 @@
+"""The community: organisations (联盟, 知新会, 商会分会) and their members, events, news.
+
+One module per part, so each stays readable; Django finds the models through this package.
+"""
+
+from .organisations import Organisation
+
+__all__ = ["Organisation"]

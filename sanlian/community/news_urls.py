@@ -1,0 +1,3 @@
+"""Routes of the community's news pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the community's org pages."""
+
+urlpatterns: list = []
