@@ -95,6 +95,9 @@ ACTIONS: dict[str, frozenset] = {
     "routing.edit": OFFICERS,
     "sla.edit": {Role.DISTRICT_OFFICER},
     "organisation.create": OFFICERS,
+    # Community events (活动); a secretary manages only the events of the organisations they run.
+    "activity.manage": OFFICERS | {Role.ORG_SECRETARY},
+    "activity.register": frozenset(Role),
     "visit.view": OFFICERS,
     "visit.record": OFFICERS,
     "provider.view": OFFICERS | ENTERPRISE,

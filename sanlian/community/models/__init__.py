@@ -3,6 +3,7 @@
 One module per part, so each stays readable; Django finds the models through this package.
 """
 
+from .events import Event, EventSession, Registration, SurveyAnswer, SurveyQuestion
 from .organisations import Organisation
 
-__all__ = ["Organisation"]
+__all__ = ["Event", "EventSession", "Organisation", "Registration", "SurveyAnswer", "SurveyQuestion"]
