@@ -37,7 +37,9 @@ class Event(models.Model):
         "community.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="events",
         verbose_name=_("主办组织"),
     )  # fmt: skip
-    region = models.ForeignKey("enterprises.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在地"))
+    region = models.ForeignKey(
+        "enterprises.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在地")
+    )
     title = models.CharField(_("活动名称"), max_length=120)
     kind = models.CharField(_("活动类型"), max_length=16, choices=Kind.choices)
     description = models.TextField(_("活动介绍"), blank=True)
@@ -84,6 +86,9 @@ class EventSession(models.Model):
         verbose_name_plural = _("议程")
         ordering = ["starts_at", "id"]
 
+    def __str__(self):
+        return self.title
+
 
 class Registration(models.Model):
     class Status(models.TextChoices):
@@ -123,6 +128,9 @@ class Registration(models.Model):
             ),
         ]  # fmt: skip
 
+    def __str__(self):
+        return f"{self.event_id}/{self.user_id}"
+
 
 class SurveyQuestion(models.Model):
     class Kind(models.TextChoices):
@@ -139,6 +147,9 @@ class SurveyQuestion(models.Model):
     class Meta:
         ordering = ["position", "id"]
 
+    def __str__(self):
+        return self.text
+
 
 class SurveyAnswer(models.Model):
     question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
@@ -151,3 +162,6 @@ class SurveyAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["question", "registration"], name="one_answer_per_question_and_attendee"),
         ]
+
+    def __str__(self):
+        return self.value

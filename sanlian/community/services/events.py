@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanlian.core.models import Role
@@ -195,14 +196,20 @@ def _promote_waitlisted(event: Event, now: datetime) -> Registration | None:
         if first.status == Registration.Status.APPROVED
         else _("候补成功,您的活动报名进入审核:%(title)s")
     )
-    notification_send(recipients=[first.user], title=title % {"title": event.title}, url=reverse("events:mine"), now=now)
+    notification_send(
+        recipients=[first.user], title=title % {"title": event.title}, url=reverse("events:mine"), now=now
+    )
     return first
 
 
 # action → (statuses it may start from, status it leads to, who may do it)
 REGISTRATION_TRANSITIONS = {
     "approve": ({Registration.Status.PENDING}, Registration.Status.APPROVED, "organiser"),
-    "reject": ({Registration.Status.PENDING, Registration.Status.WAITLISTED}, Registration.Status.REJECTED, "organiser"),
+    "reject": (
+        {Registration.Status.PENDING, Registration.Status.WAITLISTED},
+        Registration.Status.REJECTED,
+        "organiser",
+    ),
     "cancel": (set(Registration.LIVE), Registration.Status.CANCELLED, "owner_or_organiser"),
 }
 
@@ -221,7 +228,9 @@ def registration_transition(*, actor, registration: Registration, action: str, n
     before = registration.status
     registration.status, registration.waitlist_position, registration.updated_at = target, None, now
     registration.save(update_fields=["status", "waitlist_position", "updated_at"])
-    audit_record(actor=actor, action=f"activity.{action}", target=registration, changes={"status": [before, target]}, now=now)
+    audit_record(
+        actor=actor, action=f"activity.{action}", target=registration, changes={"status": [before, target]}, now=now
+    )
     if action in ("approve", "reject") and registration.user_id != actor.pk:
         title = _("您的活动报名已通过:%(title)s") if action == "approve" else _("您的活动报名未通过:%(title)s")
         notification_send(
@@ -259,11 +268,15 @@ def registration_check_in(*, actor, event: Event, scanned: str, now: datetime) -
     if registration.status != Registration.Status.APPROVED:
         raise ValidationError({"token": _("该报名未获通过或已取消,不能签到")})
     if registration.checked_in_at:
-        raise ValidationError({"token": _("已于 %(time)s 签到,请勿重复签到") % {"time": f"{registration.checked_in_at:%H:%M}"}})
+        when = f"{timezone.localtime(registration.checked_in_at):%H:%M}"
+        raise ValidationError({"token": _("已于 %(time)s 签到,请勿重复签到") % {"time": when}})
     registration.checked_in_at, registration.updated_at = now, now
     registration.save(update_fields=["checked_in_at", "updated_at"])
     audit_record(actor=actor, action="activity.check_in", target=registration, now=now)
     return registration
+
+
+Kinds = SurveyQuestion.Kind
 
 
 @transaction.atomic
@@ -272,8 +285,10 @@ def survey_questions_set(*, actor, event: Event, questions: list[dict], now: dat
     _require_manage(actor, event)
     if SurveyAnswer.objects.filter(question__event=event).exists():
         raise ValidationError({"questions": _("问卷已有人作答,不能再修改")})
-    errors = [q for q in questions if not str(q.get("text") or "").strip() or q.get("kind") not in SurveyQuestion.Kind.values]
-    if errors or any(q["kind"] == SurveyQuestion.Kind.CHOICE and len(q.get("choices") or []) < 2 for q in questions):
+    incomplete = [q for q in questions if not str(q.get("text") or "").strip() or q.get("kind") not in Kinds.values]
+    if incomplete or any(
+        q["kind"] == SurveyQuestion.Kind.CHOICE and len(q.get("choices") or []) < 2 for q in questions
+    ):
         raise ValidationError({"questions": _("每个问题需有题目和题型,单选题至少两个选项")})
     event.survey_questions.all().delete()
     created = SurveyQuestion.objects.bulk_create(
