@@ -92,7 +92,8 @@ def event_create(*, actor, data: dict, sessions=(), now: datetime) -> Event:
 
 
 @transaction.atomic
-def event_update(*, actor, event: Event, data: dict, now: datetime) -> Event:
+def event_update(*, actor, event: Event, data: dict, sessions=None, now: datetime) -> Event:
+    """Edit an event; `sessions`, when given, replaces the agenda."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     _require_manage(actor, event)
     merged = {k: getattr(event, k) for k in FIELDS} | {k: data[k] for k in FIELDS if k in data}
@@ -108,6 +109,9 @@ def event_update(*, actor, event: Event, data: dict, now: datetime) -> Event:
         setattr(event, key, value)
     event.updated_at = now
     event.save()
+    if sessions is not None:
+        event.sessions.all().delete()
+        EventSession.objects.bulk_create([EventSession(event=event, **item) for item in sessions])
     audit_record(actor=actor, action="activity.update", target=event, changes=changes, now=now)
     return event
 
