@@ -242,7 +242,17 @@ def registration_transition(*, actor, registration: Registration, action: str, n
         )
     if before in Registration.SEATED and target not in Registration.SEATED and event.status == Event.Status.PUBLISHED:
         _promote_waitlisted(event, now)
+    _renumber_waitlist(event)
     return registration
+
+
+def _renumber_waitlist(event: Event) -> None:
+    """Keep the waiting list numbered 1, 2, 3… so the place a person sees is their real place."""
+    waiting = event.registrations.filter(status=Registration.Status.WAITLISTED).order_by("waitlist_position", "id")
+    for position, row in enumerate(waiting, start=1):
+        if row.waitlist_position != position:
+            row.waitlist_position = position
+            row.save(update_fields=["waitlist_position"])
 
 
 def token_from_scan(scanned: str) -> str:
