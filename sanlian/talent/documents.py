@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.pdfbase import pdfmetrics
 
-from . import pdf
+from sanlian.core import pdf
+
 from .models import Certificate
 
 __all__ = ["CertificateContent", "certificate_content", "draw_certificate", "verify_url"]
@@ -90,7 +91,7 @@ def _fitted(value: str, max_width: float, size: float, minimum: float = 8) -> fl
 
 
 def draw_certificate(content: CertificateContent):
-    """A `draw(canvas, width, height)` for sanlian.talent.pdf.render painting a landscape certificate."""
+    """A `draw(canvas, width, height)` for sanlian.core.pdf.render painting a landscape certificate."""
 
     def draw(canvas, width: float, height: float) -> None:
         # A double frame, as printed certificates have.

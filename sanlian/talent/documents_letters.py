@@ -5,7 +5,8 @@ from datetime import date
 from django.utils.translation import gettext as _
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from . import pdf
+from sanlian.core import pdf
+
 from .models import Ambassador
 
 RED = (0.72, 0.11, 0.11)

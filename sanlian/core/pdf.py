@@ -1,4 +1,4 @@
-"""PDF building blocks of the talent programme's documents (certificates, appointment letters).
+"""PDF building blocks of the platform's documents: talent certificates and letters, community certificates.
 
 ReportLab's built-in CJK font (STSong-Light, an Adobe CID font every PDF reader has) needs no font
 file and no network; QR codes are drawn by segno as vector squares, so they stay sharp when printed.
