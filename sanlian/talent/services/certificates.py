@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanlian.core import pdf
 from sanlian.core.models import User
 from sanlian.core.permissions import require
 from sanlian.core.services import audit_record, notification_send
 
-from .. import documents, pdf
+from .. import documents
 from ..certificate_selectors import certificate_last_number
 from ..models import Certificate, TalentApplication
 
