@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CommunityConfig(AppConfig):
     name = "sanlian.community"
     verbose_name = _("产业社群")
+
+    def ready(self):
+        # Registers the event documents' rendering job with Huey.
+        from . import tasks  # noqa: F401

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, Organisation, SurveyQuestion
+from sanlian.enterprises.models import Enterprise
+
+from .models import DocumentKind, Event, Organisation, SurveyQuestion
 from .services.events import can_manage
 
 
@@ -111,3 +113,24 @@ class SurveyForm(forms.Form):
     def answers(self) -> dict:
         pairs = self.data.items()
         return {int(name[1:]): value for name, value in pairs if name.startswith("q") and name[1:].isdigit()}
+
+
+class DocumentBatchForm(forms.Form):
+    kind = forms.ChoiceField(label=_("文书类型"), choices=DocumentKind.choices)
+    enterprises = forms.ModelMultipleChoiceField(
+        label=_("获颁企业"), required=False, queryset=Enterprise.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 12}), help_text=_("企业证书选择企业;按住 Ctrl 多选"),
+    )  # fmt: skip
+    people = forms.CharField(
+        label=_("获颁人员"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("聘书与参会证明填写姓名,每行一人"),
+    )  # fmt: skip
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprises"].queryset = Enterprise.objects.filter(
+            town__path__startswith=event.region.path, is_biomedical=True
+        ).order_by("name")
+
+    def people_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["people"].splitlines() if line.strip()]

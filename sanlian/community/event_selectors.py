@@ -5,11 +5,13 @@ from datetime import datetime
 from django.db.models import Avg, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.http import Http404
+from django.utils import timezone
 
+from sanlian.core.masking import mask_name
 from sanlian.core.models import Role
 from sanlian.core.permissions import has_perm, scope_queryset
 
-from .models import Event, Registration, SurveyAnswer, SurveyQuestion
+from .models import Event, IssuedDocument, Registration, SurveyAnswer, SurveyQuestion
 from .services.events import can_manage
 
 VISIBLE = (Event.Status.PUBLISHED, Event.Status.FINISHED, Event.Status.CANCELLED)
@@ -113,3 +115,40 @@ def survey_results(event: Event) -> list[dict]:
 
 def respondents(event: Event) -> int:
     return event.registrations.filter(survey_answers__isnull=False).distinct().count()
+
+
+def event_documents(event: Event) -> QuerySet:
+    return event.documents.select_related("enterprise").order_by("number")
+
+
+def document_batches(event: Event) -> list[dict]:
+    """Each batch with its progress: documents drawn out of all."""
+    batches = event.document_batches.annotate(
+        total=Count("documents"), drawn=Count("documents", filter=~Q(documents__file=""))
+    ).order_by("-created_at", "-id")
+    return list(batches)
+
+
+def document_to_manage(user, pk: int) -> IssuedDocument:
+    document = IssuedDocument.objects.select_related("event", "enterprise").filter(pk=pk).first()
+    if document is None or not can_manage(user, document.event):
+        raise Http404
+    return document
+
+
+def document_public(token: str) -> dict | None:
+    """What the public verification page may show: a person's name masked, an enterprise's in full."""
+    document = (
+        IssuedDocument.objects.select_related("event", "enterprise").filter(token=token).first() if token else None
+    )
+    if document is None:
+        return None
+    return {
+        "recipient": document.enterprise.name if document.enterprise_id else mask_name(document.person_name),
+        "kind": document.get_kind_display(),
+        "number": document.number,
+        "event": document.event.title,
+        "issued_date": timezone.localdate(document.issued_at),
+        "status": "revoked" if document.revoked_at else "valid",
+        "revoked_date": timezone.localdate(document.revoked_at) if document.revoked_at else None,
+    }

@@ -21,5 +21,9 @@ urlpatterns = [
     path("<int:pk>/checkin/", views.check_in, name="check-in"),
     path("<int:pk>/survey/", views.survey, name="survey"),
     path("<int:pk>/survey/results/", views.survey_results, name="survey-results"),
+    path("<int:pk>/documents/", views.event_documents, name="documents"),
+    path("documents/<int:pk>/pdf/", views.document_download, name="document-pdf"),
+    path("documents/<int:pk>/revoke/", views.document_revoke, name="document-revoke"),
+    path("documents/verify/<str:token>/", views.document_verify, name="document-verify"),
     path("registrations/<int:pk>/decide/", views.registration_decide, name="registration-decide"),
 ]

@@ -6,7 +6,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +18,9 @@ from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
 
 from . import event_selectors as selectors
-from .event_forms import CheckInForm, EventForm, SurveyForm
-from .models import Event, Registration
+from .event_forms import CheckInForm, DocumentBatchForm, EventForm, SurveyForm
+from .models import Event, IssuedDocument, Registration
+from .services import event_documents as documents
 from .services import events as services
 
 PER_PAGE = 20
@@ -251,3 +252,54 @@ def survey_results(request, pk):
     return render(request, "community/events/survey_results.html", {
         "event": event, "results": selectors.survey_results(event), "respondents": selectors.respondents(event),
     })  # fmt: skip
+
+
+def event_documents(request, pk):
+    """Start a batch of certificates or letters and watch it render; list, download and revoke documents."""
+    event = selectors.event_to_manage(request.user, pk)
+    form = DocumentBatchForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = documents.document_batch_start(
+                actor=request.user, event=event, kind=form.cleaned_data["kind"], now=timezone.now(),
+                enterprises=form.cleaned_data["enterprises"], people=form.people_list(),
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已开始生成 %(n)s 份文书") % {"n": batch.documents.count()})
+            return redirect("events:documents", pk=pk)
+    return render(request, "community/events/documents.html", {
+        "event": event, "form": form, "batches": selectors.document_batches(event),
+        "page": _page(request, selectors.event_documents(event)), "querystring": query_without_page(request),
+    })  # fmt: skip
+
+
+def document_download(request, pk):
+    """The PDF, for the event's organisers and the recipient enterprise's own users."""
+    document = IssuedDocument.objects.select_related("event").filter(pk=pk).first()
+    if document is None or not document.file:
+        raise Http404
+    own = document.enterprise_id and document.enterprise_id == request.user.enterprise_id
+    if not (own or services.can_manage(request.user, document.event)):
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=f"{document.number}.pdf")
+
+
+@require_POST
+def document_revoke(request, pk):
+    document = selectors.document_to_manage(request.user, pk)
+    reason = request.POST.get("reason", "")
+    with flash_outcome(request, success=_("文书已撤销")):
+        documents.document_revoke(actor=request.user, document=document, reason=reason, now=timezone.now())
+    return redirect("events:documents", pk=document.event_id)
+
+
+@login_not_required
+def document_verify(request, token):
+    """What anybody scanning a document's QR sees: kind, event, date, valid or revoked; a person's name masked."""
+    data = selectors.document_public(token)
+    response = render(request, "community/events/document_verify.html", {"data": data}, status=200 if data else 404)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -12,16 +12,19 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sanlian.community.models import Event, Organisation, Registration
+from sanlian.community.services import event_documents as documents
 from sanlian.community.services import events as services
 from sanlian.core.models import Role, User
 from sanlian.enterprises.models import Enterprise
+from sanlian.talent.ambassador_selectors import ambassadors_visible
 
 from .community import ALLIANCE
 
 TZ = ZoneInfo("Asia/Shanghai")
 GUEST_PREFIX = "demo_guest_"
 GUESTS = 24
-NO_SHOWS = 4  # of the talent week's guests: registered, approved, never came
+NO_SHOWS = 4
+QUALITY_CERTIFICATES = 15  # of the talent week's guests: registered, approved, never came
 FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋"
 GIVEN = ("晓明", "佳怡", "志强", "雅婷", "建国", "思远", "丽华", "俊杰", "文静", "浩然", "欣怡", "子涵")
 
@@ -99,7 +102,24 @@ def _talent_week(users, guests, rng) -> Event:
         services.registration_check_in(actor=officer, event=event, scanned=registration.checkin_token, now=at)
     services.event_transition(actor=officer, event=event, action="finish", now=OPENING + timedelta(hours=4))
     _answer_survey(event, came, rng)
+    _issue_documents(event, officer, users["ent_admin"].enterprise)
     return event
+
+
+def _issue_documents(event: Event, officer: User, showcase: Enterprise) -> None:
+    """The ceremony's certificates: the showcase and demo biomedical firms, and the ambassadors' letters.
+
+    Drawn here rather than by the Huey job, so a fresh demo has its PDFs without a running consumer; the job
+    queued after commit then finds nothing left to draw.
+    """
+    firms = [showcase, *Enterprise.objects.filter(is_demo=True, is_biomedical=True, town__code="pujiang")
+             .exclude(pk=showcase.pk).order_by("-uscc")[: QUALITY_CERTIFICATES - 1]]  # fmt: skip
+    ambassadors = [a.name for a in ambassadors_visible(user=officer).order_by("letter_number")[:4]]
+    at = OPENING + timedelta(minutes=40)
+    for kind, recipients in (("quality_enterprise", {"enterprises": firms}), ("ambassador", {"people": ambassadors})):
+        if any(recipients.values()):
+            batch = documents.document_batch_start(actor=officer, event=event, kind=kind, now=at, **recipients)
+            documents.document_batch_render(batch_id=batch.pk, now=at)
 
 
 def _answer_survey(event: Event, came: list[Registration], rng: random.Random) -> None:

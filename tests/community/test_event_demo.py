@@ -31,6 +31,11 @@ def test_the_demo_tells_the_talent_week_and_fills_the_forum_and_a_second_load_wr
     assert mine.status == Registration.Status.APPROVED
     assert Event.objects.filter(is_demo=True, status=Event.Status.PUBLISHED).count() == 3
     assert first.community["events"] == 4
+    issued = week.documents.all()
+    assert issued.filter(kind="quality_enterprise").count() == community_events.QUALITY_CERTIFICATES
+    assert issued.filter(kind="quality_enterprise", enterprise=ent_admin.enterprise).exists()
+    assert issued.filter(kind="ambassador").count() == 4
+    assert not issued.filter(file="").exists()
 
     client.force_login(User.objects.get(username="org_secretary"))
     assert client.get(reverse("events:registrations", args=[forum.pk])).status_code == 200

@@ -3,7 +3,18 @@
 One module per part, so each stays readable; Django finds the models through this package.
 """
 
+from .event_documents import DocumentBatch, DocumentKind, IssuedDocument
 from .events import Event, EventSession, Registration, SurveyAnswer, SurveyQuestion
 from .organisations import Organisation
 
-__all__ = ["Event", "EventSession", "Organisation", "Registration", "SurveyAnswer", "SurveyQuestion"]
+__all__ = [
+    "DocumentBatch",
+    "DocumentKind",
+    "IssuedDocument",
+    "Event",
+    "EventSession",
+    "Organisation",
+    "Registration",
+    "SurveyAnswer",
+    "SurveyQuestion",
+]

@@ -38,7 +38,7 @@ def can_manage(user, event_or_organisation) -> bool:
     return user.role in (Role.TOWN_OFFICER, Role.DISTRICT_OFFICER) and region is not None and in_scope(user, region)
 
 
-def _require_manage(actor, event) -> None:
+def require_manage(actor, event) -> None:
     require(actor, "activity.manage")
     if not can_manage(actor, event):
         raise PermissionDenied("activity.manage")
@@ -95,7 +95,7 @@ def event_create(*, actor, data: dict, sessions=(), now: datetime) -> Event:
 def event_update(*, actor, event: Event, data: dict, sessions=None, now: datetime) -> Event:
     """Edit an event; `sessions`, when given, replaces the agenda."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    _require_manage(actor, event)
+    require_manage(actor, event)
     merged = {k: getattr(event, k) for k in FIELDS} | {k: data[k] for k in FIELDS if k in data}
     errors = _validate(merged)
     if merged["capacity"] and merged["capacity"] < event.registrations.filter(status__in=Registration.SEATED).count():
@@ -126,7 +126,7 @@ TRANSITIONS = {
 @transaction.atomic
 def event_transition(*, actor, event: Event, action: str, now: datetime) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
-    _require_manage(actor, event)
+    require_manage(actor, event)
     allowed, target = TRANSITIONS.get(action, (set(), None))
     if event.status not in allowed:
         raise ValidationError({"status": _("当前状态不能执行该操作")})
@@ -296,7 +296,7 @@ Kinds = SurveyQuestion.Kind
 @transaction.atomic
 def survey_questions_set(*, actor, event: Event, questions: list[dict], now: datetime) -> list[SurveyQuestion]:
     """Replace the follow-up survey's questions (dicts of text, kind, choices) while nobody has answered."""
-    _require_manage(actor, event)
+    require_manage(actor, event)
     if SurveyAnswer.objects.filter(question__event=event).exists():
         raise ValidationError({"questions": _("问卷已有人作答,不能再修改")})
     incomplete = [q for q in questions if not str(q.get("text") or "").strip() or q.get("kind") not in Kinds.values]
