@@ -134,3 +134,33 @@ class DocumentBatchForm(forms.Form):
 
     def people_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["people"].splitlines() if line.strip()]
+
+
+KIND_WORDS = {"评分": SurveyQuestion.Kind.RATING, "单选": SurveyQuestion.Kind.CHOICE, "文字": SurveyQuestion.Kind.TEXT}
+# The English UI's help names the types in English, so those words are accepted too.
+KIND_WORDS_EN = {kind.value: kind for kind in SurveyQuestion.Kind}
+
+
+class SurveyQuestionsForm(forms.Form):
+    questions = forms.CharField(
+        label=_("问卷题目"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("每行一题:题型|题目|选项…,题型为 评分、单选 或 文字,例如 单选|最有收获的环节|开幕式|圆桌对话"),
+    )  # fmt: skip
+
+    @staticmethod
+    def initial_for(event: Event) -> dict:
+        words = {kind: word for word, kind in KIND_WORDS.items()}
+        lines = ["|".join([words[q.kind], q.text, *q.choices]) for q in event.survey_questions.all()]
+        return {"questions": "\n".join(lines)}
+
+    def clean_questions(self):
+        questions = []
+        for number, line in enumerate(self.cleaned_data["questions"].splitlines(), start=1):
+            parts = [p.strip() for p in line.split("|") if p.strip()]
+            if not parts:
+                continue
+            kind = KIND_WORDS.get(parts[0]) or KIND_WORDS_EN.get(parts[0].lower())
+            if kind is None or len(parts) < 2:
+                raise ValidationError(_("第 %(n)s 行应以 评分、单选 或 文字 开头并写明题目"), params={"n": number})
+            questions.append({"kind": kind, "text": parts[1][:200], "choices": parts[2:]})
+        return questions

@@ -18,7 +18,7 @@ from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
 
 from . import event_selectors as selectors
-from .event_forms import CheckInForm, DocumentBatchForm, EventForm, SurveyForm
+from .event_forms import CheckInForm, DocumentBatchForm, EventForm, SurveyForm, SurveyQuestionsForm
 from .models import Event, IssuedDocument, Registration
 from .services import event_documents as documents
 from .services import events as services
@@ -248,9 +248,23 @@ def survey(request, pk):
 
 
 def survey_results(request, pk):
+    """The survey's aggregates; while nobody has answered, the organiser may still write its questions."""
     event = selectors.event_to_manage(request.user, pk)
+    respondents = selectors.respondents(event)
+    form = SurveyQuestionsForm(request.POST or None, initial=SurveyQuestionsForm.initial_for(event))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_questions_set(
+                actor=request.user, event=event, questions=form.cleaned_data["questions"], now=timezone.now()
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("问卷已保存"))
+            return redirect("events:survey-results", pk=pk)
     return render(request, "community/events/survey_results.html", {
-        "event": event, "results": selectors.survey_results(event), "respondents": selectors.respondents(event),
+        "event": event, "results": selectors.survey_results(event), "respondents": respondents,
+        "form": form if not respondents else None,
     })  # fmt: skip
 
 

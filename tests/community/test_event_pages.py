@@ -171,3 +171,19 @@ def test_the_registrations_page_shows_the_attendance_figures_and_approves(client
     assert "待审核" in page and "未到场" in page
     pending.refresh_from_db()
     assert pending.status == Registration.Status.APPROVED
+
+
+def test_the_organiser_writes_the_survey_questions_on_the_results_page(client, event, pujiang_officer):
+    client.force_login(pujiang_officer)
+    url = reverse("events:survey-results", args=[event.pk])
+
+    bad = client.post(url, {"questions": "打分|满意度"})
+    client.post(url, {"questions": "评分|总体满意度\n单选|最有收获的环节|开幕式|圆桌对话\n文字|建议"})
+
+    assert "第 1 行应以 评分、单选 或 文字 开头" in bad.content.decode()
+    questions = list(event.survey_questions.values_list("kind", "text", "choices"))
+    assert questions == [
+        ("rating", "总体满意度", []),
+        ("choice", "最有收获的环节", ["开幕式", "圆桌对话"]),
+        ("text", "建议", []),
+    ]

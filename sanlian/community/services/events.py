@@ -100,7 +100,8 @@ def event_update(*, actor, event: Event, data: dict, sessions=None, now: datetim
     errors = _validate(merged)
     if merged["capacity"] and merged["capacity"] < event.registrations.filter(status__in=Registration.SEATED).count():
         errors["capacity"] = _("名额不能少于已报名人数")
-    if merged.get("organisation") != event.organisation and not can_manage(actor, merged.get("organisation")):
+    moved_to = merged.get("organisation")
+    if moved_to is not None and moved_to != event.organisation and not can_manage(actor, moved_to):
         errors["organisation"] = _("只能为本人负责的组织或辖区创建活动")
     if errors:
         raise ValidationError(errors)
