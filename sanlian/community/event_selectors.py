@@ -79,8 +79,11 @@ def registrations_of(event: Event, *, status: str = "") -> QuerySet:
     return rows.filter(status=status) if status else rows
 
 
-def attendance(event: Event) -> dict:
-    """Registered / approved / pending / waitlisted / checked in / no-show, in one aggregate query."""
+def attendance(event: Event, *, now: datetime | None = None) -> dict:
+    """Registered / approved / pending / waitlisted / checked in / no-show, in one aggregate query.
+
+    Before the event starts (`now` given and earlier) nobody is a no-show yet.
+    """
     S = Registration.Status
     figures = event.registrations.aggregate(
         registered=Count("id", filter=~Q(status__in=[S.CANCELLED, S.REJECTED])),
@@ -89,7 +92,8 @@ def attendance(event: Event) -> dict:
         waitlisted=Count("id", filter=Q(status=S.WAITLISTED)),
         checked_in=Count("id", filter=Q(checked_in_at__isnull=False)),
     )
-    figures["no_show"] = figures["approved"] - figures["checked_in"]
+    started = now is None or now >= event.starts_at
+    figures["no_show"] = figures["approved"] - figures["checked_in"] if started else None
     figures["rate"] = round(100 * figures["checked_in"] / figures["approved"]) if figures["approved"] else None
     return figures
 

@@ -191,7 +191,7 @@ def registrations(request, pk):
     status = request.GET.get("status", "")
     status = status if status in Registration.Status.values else ""
     return render(request, "community/events/registrations.html", {
-        "event": event, "figures": selectors.attendance(event), "status": status,
+        "event": event, "figures": selectors.attendance(event, now=timezone.now()), "status": status,
         "statuses": Registration.Status.choices, "querystring": query_without_page(request),
         "page": _page(request, selectors.registrations_of(event, status=status)),
     })  # fmt: skip
@@ -223,11 +223,11 @@ def check_in(request, pk):
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            who = done.enterprise.name if done.enterprise else done.user.get_full_name() or done.user.username
+            who = f"{done.user}({done.enterprise.name})" if done.enterprise else str(done.user)
             messages.success(request, _("%(who)s 签到成功") % {"who": who})
         return redirect("events:check-in", pk=pk)
     return render(request, "community/events/checkin.html", {
-        "event": event, "form": form, "figures": selectors.attendance(event),
+        "event": event, "form": form, "figures": selectors.attendance(event, now=timezone.now()),
     })  # fmt: skip
 
 

@@ -103,6 +103,7 @@ def test_attendance_counts_approved_checked_in_and_no_shows(pujiang_officer, eve
 
     assert (figures["registered"], figures["approved"], figures["checked_in"], figures["no_show"]) == (2, 2, 1, 1)
     assert figures["rate"] == 50
+    assert selectors.attendance(event, now=NOW)["no_show"] is None  # before the start nobody is a no-show yet
 
 
 QUESTIONS = [

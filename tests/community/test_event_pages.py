@@ -168,7 +168,8 @@ def test_the_registrations_page_shows_the_attendance_figures_and_approves(client
     page = client.get(reverse("events:registrations", args=[event.pk])).content.decode()
     client.post(reverse("events:registration-decide", args=[pending.pk]), {"action": "approve"})
 
-    assert "待审核" in page and "未到场" in page
+    assert "待审核" in page and "已签到" in page
+    assert "未到场" not in page  # before the start nobody is a no-show yet
     pending.refresh_from_db()
     assert pending.status == Registration.Status.APPROVED
 
