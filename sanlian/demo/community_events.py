@@ -30,7 +30,8 @@ QUALITY_CERTIFICATES = 15  # of the talent week's guests: registered, approved, 
 FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋"
 GIVEN = ("晓明", "佳怡", "志强", "雅婷", "建国", "思远", "丽华", "俊杰", "文静", "浩然", "欣怡", "子涵")
 
-TALENT_WEEK = "浦江'链'才·共潮生——浦江镇人才赋能生物医药产业发展主题活动"
+# U+30FB rather than U+00B7: the PDFs' built-in CJK font has no glyph for the Latin middle dot.
+TALENT_WEEK = "浦江'链'才・共潮生——浦江镇人才赋能生物医药产业发展主题活动"
 FORUM = "浦江镇生物医药产业联盟会员企业交流会"
 TRAINING = "生物医药企业知识产权与申报实务培训"
 THINK_TANK = "浦江镇生物医药知新会季度沙龙"

@@ -85,7 +85,9 @@ def _content(document: IssuedDocument) -> CertificateContent:
     event = document.event
     issued = timezone.localdate(document.issued_at)
     issued_date = _("%(y)s年%(m)s月%(d)s日") % {"y": issued.year, "m": issued.month, "d": issued.day}
-    issuer = event.organisation.name if event.organisation_id else event.region.name
+    # The town confers its honours; an attendance certificate comes from whoever organised the event.
+    organiser = event.organisation.name if event.organisation_id else event.region.name
+    issuer = organiser if document.kind == DocumentKind.ATTENDANCE else event.region.name
     title = document.get_kind_display()
     statement = {
         DocumentKind.QUALITY_ENTERPRISE: _("%(name)s 被评为浦江镇优质生物医药企业,特发此证。"),
