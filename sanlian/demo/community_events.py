@@ -21,6 +21,7 @@ from sanlian.enterprises.models import Enterprise
 from sanlian.talent.ambassador_selectors import ambassadors_visible
 
 from .community import ALLIANCE
+from .policies import APPLICANT_PREFIX
 
 TZ = ZoneInfo("Asia/Shanghai")
 GUEST_PREFIX = "demo_guest_"
@@ -59,10 +60,12 @@ SUGGESTIONS = ("希望多组织上下游企业对接", "建议增加政策解读
 
 
 def _guests(rng: random.Random) -> list[User]:
-    """Demo staff of Pujiang's demo biomedical enterprises, one each, to fill the rooms (no password)."""
-    enterprises = list(
-        Enterprise.objects.filter(is_demo=True, is_biomedical=True, town__code="pujiang").order_by("uscc")[:GUESTS]
+    """Demo staff of the district's demo biomedical enterprises, one each, to fill the rooms (no password)."""
+    # Not the policy demo's applicant firms: their applicant is meant to be their one account.
+    firms = Enterprise.objects.filter(is_demo=True, is_biomedical=True).exclude(
+        users__username__startswith=APPLICANT_PREFIX
     )
+    enterprises = list(firms.order_by("uscc")[:GUESTS])
     guests = []
     for number, enterprise in enumerate(enterprises, start=1):
         username = f"{GUEST_PREFIX}{number:02d}"
