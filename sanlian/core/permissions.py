@@ -110,6 +110,9 @@ ACTIONS: dict[str, frozenset] = {
     "space_viewing.book": OFFICERS | ENTERPRISE,
     "space_lease.record": OFFICERS | ENTERPRISE,
     "space.stats": OFFICERS,
+    # Which organisation: sanlian.community.org_selectors.can_manage (the secretaries listed on it, officers in scope).
+    "organisation.manage": OFFICERS | {Role.ORG_SECRETARY},
+    "organisation.apply": ENTERPRISE | TALENT,
 }
 
 

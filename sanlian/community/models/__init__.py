@@ -3,6 +3,6 @@
 One module per part, so each stays readable; Django finds the models through this package.
 """
 
-from .organisations import Organisation
+from .organisations import JoinApplication, Member, MemberRole, Organisation, OrgDocument  # noqa: F401
 
 __all__ = ["Organisation"]
