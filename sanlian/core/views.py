@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import services
+from .models import Role
 from .permissions import has_perm
 
 
@@ -19,6 +20,11 @@ def landing_url(user) -> str:
         return reverse("talent:home")
     if has_perm(user, "lead.view"):
         return reverse("talent:leads")
+    # A secretary's work is their organisation (the reverse relation of Organisation.secretaries).
+    if user.role == Role.ORG_SECRETARY:
+        run = user.organisations_run.order_by("pk").values_list("code", flat=True).first()
+        if run:
+            return reverse("orgs:detail", kwargs={"code": run})
     return reverse("inbox")
 
 

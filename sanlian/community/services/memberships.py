@@ -241,9 +241,8 @@ def _member_from(application: JoinApplication, *, role: str, now: datetime) -> M
         }
     if _already_member(application.organisation, **lookup):
         raise ValidationError({"kind": _("已是该组织的会员")})
-    return _create_member(
-        organisation=application.organisation, fields=fields, role=role, joined_date=timezone.localtime(now).date(), now=now
-    )
+    joined = timezone.localtime(now).date()
+    return _create_member(organisation=application.organisation, fields=fields, role=role, joined_date=joined, now=now)
 
 
 def _tell_applicant(application: JoinApplication, *, now: datetime) -> None:
