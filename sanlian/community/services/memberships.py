@@ -29,8 +29,8 @@ Status = JoinApplication.Status
 Kind = Member.Kind
 
 
-def _person(data: dict) -> dict:
-    """A person's fields, trimmed and checked; errors name the field."""
+def _person_checked(data: dict) -> tuple[dict, dict]:
+    """A person's fields, trimmed, and what is wrong with them by field."""
     person = {
         "person_name": str(data.get("person_name") or "").strip(),
         "person_title": str(data.get("person_title") or "").strip(),
@@ -46,6 +46,11 @@ def _person(data: dict) -> dict:
         errors["employer"] = _("职务或工作单位过长")
     if person["mobile"] and not MOBILE.match(person["mobile"]):
         errors["mobile"] = _("请输入11位手机号")
+    return person, errors
+
+
+def _person(data: dict) -> dict:
+    person, errors = _person_checked(data)
     if errors:
         raise ValidationError(errors)
     return person
@@ -74,17 +79,18 @@ def join_application_submit(
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     statement = (statement or "").strip()
     fields: dict = {"kind": kind}
+    errors: dict = {}
     if kind == Kind.ENTERPRISE:
         if actor.role != Role.ENTERPRISE_ADMIN or not actor.enterprise_id:
             raise ValidationError({"kind": _("只有企业管理员可以以本企业名义申请入会")})
         fields["enterprise"] = actor.enterprise
         member_lookup = {"enterprise": actor.enterprise}
     elif kind == Kind.PERSON:
-        fields.update(_person(person or {}))
+        checked, errors = _person_checked(person or {})
+        fields.update(checked)
         member_lookup = {"user": actor, "person_name": fields["person_name"], "employer": fields["employer"]}
     else:
         raise ValidationError({"kind": _("请选择申请身份")})
-    errors = {}
     if not statement:
         errors["statement"] = _("请填写申请说明")
     elif len(statement) > MAX_STATEMENT:
