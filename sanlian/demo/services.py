@@ -33,6 +33,7 @@ from sanlian.enterprises.models import (
 from sanlian.enterprises.signals import facts_announcements_paused
 
 from . import chain_events, chain_postings, community, desk, desk_providers, story
+from . import community_orgs as orgs_demo
 from . import ip_portfolio as ip_demo
 from . import policies as policy_demo
 from . import space as space_demo
@@ -292,6 +293,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     before = community.Organisation.objects.count()
     community.ensure_organisations(users=users)
     result.community = {"organisations": community.Organisation.objects.count() - before}
+    result.community.update(orgs_demo.load(users=users, today=now.date()))
     return result
 
 
@@ -309,6 +311,7 @@ def demo_unload() -> dict[str, int]:
     chain_postings.unload()
     desk_providers.unload()
     space_demo.unload()
+    orgs_demo.unload()  # the charters' files; the rows go with the organisations
     community.unload()
     MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()
     users = User.objects.filter(username__in=DEMO_USERNAMES)
