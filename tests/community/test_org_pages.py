@@ -185,3 +185,25 @@ def test_a_secretary_lands_on_the_own_organisation(orgs):
     alliance, _, secretary, _ = orgs
 
     assert landing_url(secretary) == reverse("orgs:detail", args=[alliance.code])
+
+
+def test_the_directory_page_costs_the_same_queries_for_five_members_or_thirty(client, orgs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    alliance, _, secretary, _ = orgs
+    client.force_login(secretary)
+    url = reverse("orgs:members", args=[alliance.code])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for _ in range(5):
+        enrol(secretary, alliance, factories.enterprise())
+    few = queries()
+    for _ in range(25):
+        enrol(secretary, alliance, factories.enterprise())
+
+    assert queries() == few
