@@ -292,6 +292,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     before = community.Organisation.objects.count()
     community.ensure_organisations(users=users)
     result.community = {"organisations": community.Organisation.objects.count() - before}
+    result.community["preferences"] = community.set_preferences(users=users, now=now)
     return result
 
 
