@@ -26,12 +26,6 @@ class ApplyForm(forms.Form):
         return {k: self.cleaned_data.get(k, "") for k in ("person_name", "person_title", "employer", "mobile")}
 
 
-class DecideForm(forms.Form):
-    action = forms.ChoiceField(choices=[("approve", _("通过")), ("reject", _("不通过"))])
-    role = forms.ChoiceField(label=_("会内职务"), choices=MemberRole.choices, initial=MemberRole.MEMBER, required=False)
-    comment = forms.CharField(label=_("处理意见"), max_length=2000, required=False)
-
-
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("会内职务"), choices=MemberRole.choices)
 

@@ -19,7 +19,7 @@ from sanlian.core.permissions import has_perm
 from . import org_selectors as selectors
 from .models import JoinApplication, MemberRole
 from .org_exports import members_workbook
-from .org_forms import ApplyForm, DecideForm, DirectoryFilterForm, DocumentForm, RemoveForm, RoleForm
+from .org_forms import ApplyForm, DirectoryFilterForm, DocumentForm, RemoveForm, RoleForm
 from .services import memberships, org_documents
 
 PER_PAGE = 30
@@ -162,14 +162,12 @@ def applications(request, code):
 @require_POST
 def decide(request, pk):
     application = selectors.application_to_decide(request.user, pk)
-    form = DecideForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    success = _("已通过,已加入会员名录") if data.get("action") == "approve" else _("已退回申请")
+    action = request.POST.get("action", "")
+    success = _("已通过,已加入会员名录") if action == "approve" else _("已退回申请")
     try:
         memberships.join_application_transition(
-            actor=request.user, application=application, action=data.get("action", ""), now=timezone.now(),
-            role=data.get("role") or MemberRole.MEMBER, comment=data.get("comment", ""),
+            actor=request.user, application=application, action=action, now=timezone.now(),
+            role=request.POST.get("role") or MemberRole.MEMBER, comment=request.POST.get("comment", ""),
         )  # fmt: skip
     except ValidationError as exc:
         messages.error(request, error_text(exc))

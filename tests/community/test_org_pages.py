@@ -127,7 +127,10 @@ def test_the_secretary_approves_from_the_queue_with_a_role(client, orgs, enterpr
     client.force_login(secretary)
 
     queue = client.get(reverse("orgs:applications", args=[alliance.code]))
-    client.post(reverse("orgs:application-decide", args=[application.pk]), {"action": "approve", "role": "director"})
+    decide = reverse("orgs:application-decide", args=[application.pk])
+    unknown = client.post(decide, {"action": "approve", "role": "chairman"}, follow=True)
+    assert "请选择会内职务" in unknown.text and not Member.objects.exists()
+    client.post(decide, {"action": "approve", "role": "director"})
 
     assert "申请加入" in queue.text
     assert Member.objects.get(organisation=alliance).role == "director"
