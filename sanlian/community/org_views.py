@@ -1,6 +1,8 @@
 """Pages of the organisations (社群组织): the public list and about pages, the member directory, and the
 managers' pages (applications, members, documents). Parse → one service or selector call → render."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +16,7 @@ from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.masking import mask_phone
 from sanlian.core.models import Role
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
-from sanlian.core.permissions import has_perm
+from sanlian.core.permissions import ACTIONS, has_perm
 
 from . import org_selectors as selectors
 from .models import JoinApplication, MemberRole
@@ -24,6 +26,21 @@ from .services import memberships, org_documents
 
 PER_PAGE = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def explained(view):
+    """Answer a refusal with a 403 page that says why (e.g. 'you manage only your own organisation')."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            # The permission layer's refusals carry only the action's code; ours carry a sentence.
+            reason = str(exc) if str(exc) and str(exc) not in ACTIONS else _("您无权执行该操作")
+            return render(request, "community/orgs/refused.html", {"reason": reason}, status=403)
+
+    return wrapper
 
 
 @login_not_required
@@ -51,6 +68,7 @@ def org_detail(request, code):
     return render(request, "community/orgs/detail.html", context)
 
 
+@explained
 def apply(request, code):
     user = request.user
     if not has_perm(user, "organisation.apply"):
@@ -88,6 +106,7 @@ def withdraw(request, pk):
     return redirect("orgs:detail", code=application.organisation.code)
 
 
+@explained
 def members(request, code):
     user = request.user
     organisation = selectors.organisation_by_code(code)
@@ -119,6 +138,7 @@ def _export(request, organisation, rows, manager):
     return response
 
 
+@explained
 @require_POST
 def member_role(request, pk):
     member = selectors.member_to_manage(request.user, pk)
@@ -133,6 +153,7 @@ def member_role(request, pk):
     return redirect("orgs:members", code=member.organisation.code)
 
 
+@explained
 @require_POST
 def member_remove(request, pk):
     member = selectors.member_to_manage(request.user, pk)
@@ -147,6 +168,7 @@ def member_remove(request, pk):
     return redirect("orgs:members", code=member.organisation.code)
 
 
+@explained
 def applications(request, code):
     organisation = selectors.managed_organisation(request.user, code)
     status = request.GET.get("status", JoinApplication.Status.PENDING)
@@ -159,6 +181,7 @@ def applications(request, code):
     return render(request, "community/orgs/applications.html", context)
 
 
+@explained
 @require_POST
 def decide(request, pk):
     application = selectors.application_to_decide(request.user, pk)
@@ -176,6 +199,7 @@ def decide(request, pk):
     return redirect("orgs:applications", code=application.organisation.code)
 
 
+@explained
 def documents(request, code):
     user = request.user
     organisation = selectors.managed_organisation(user, code)
@@ -195,6 +219,7 @@ def documents(request, code):
     return render(request, "community/orgs/documents.html", context, status=400 if form.errors else 200)
 
 
+@explained
 @require_POST
 def document_remove(request, pk):
     document = selectors.document_to_manage(request.user, pk)

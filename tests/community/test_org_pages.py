@@ -149,7 +149,9 @@ def test_another_secretary_is_turned_away_from_every_management_page_and_changes
     upload = client.post(reverse("orgs:documents", args=[alliance.code]),
                          {"title": "伪造", "visibility": "public", "file": pdf()})  # fmt: skip
 
-    assert [client.get(url).status_code for url in pages] == [403, 403, 403]
+    refusals = [client.get(url) for url in pages]
+    assert [r.status_code for r in refusals] == [403, 403, 403]
+    assert "无权管理「浦江镇生物医药产业联盟」" in refusals[0].text
     assert (decide.status_code, upload.status_code) == (403, 403)
     application.refresh_from_db()
     assert application.status == JoinApplication.Status.PENDING
