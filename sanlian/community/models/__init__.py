@@ -3,6 +3,7 @@
 One module per part, so each stays readable; Django finds the models through this package.
 """
 
+from .news import Article, ArticleView, Tag
 from .organisations import Organisation
 
-__all__ = ["Organisation"]
+__all__ = ["Article", "ArticleView", "Organisation", "Tag"]
