@@ -93,3 +93,6 @@ class ArticleView(models.Model):
         verbose_name_plural = _("新闻浏览量")
         constraints = [models.UniqueConstraint(fields=["article", "view_date"], name="article_view_once_a_day")]
         indexes = [models.Index(fields=["view_date"], name="article_view_date_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.view_date}: {self.count}"

@@ -46,8 +46,14 @@ def published_generation() -> int:
     return _published_generation[0]
 
 
+def _bump() -> None:
+    _published_generation[0] += 1
+
+
 def _bump_after_commit() -> None:
-    transaction.on_commit(lambda: _published_generation.__setitem__(0, _published_generation[0] + 1))
+    """Now (a rolled-back change must not leave its index behind) and after commit (no reader keeps the old set)."""
+    _bump()
+    transaction.on_commit(_bump)
 
 
 def tag_names(raw) -> list[str]:
