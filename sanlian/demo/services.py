@@ -32,7 +32,7 @@ from sanlian.enterprises.models import (
 )
 from sanlian.enterprises.signals import facts_announcements_paused
 
-from . import chain_events, chain_postings, community, desk, desk_providers, story
+from . import chain_events, chain_postings, community, community_news, desk, desk_providers, story
 from . import ip_portfolio as ip_demo
 from . import policies as policy_demo
 from . import space as space_demo
@@ -292,6 +292,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     before = community.Organisation.objects.count()
     community.ensure_organisations(users=users)
     result.community = {"organisations": community.Organisation.objects.count() - before}
+    result.community.update(community_news.load(users=users, today=timezone.localdate()))
     return result
 
 
@@ -309,6 +310,7 @@ def demo_unload() -> dict[str, int]:
     chain_postings.unload()
     desk_providers.unload()
     space_demo.unload()
+    community_news.unload()  # before the accounts: articles hold on to their authors
     community.unload()
     MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()
     users = User.objects.filter(username__in=DEMO_USERNAMES)
