@@ -293,6 +293,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     community.ensure_organisations(users=users)
     result.community = {"organisations": community.Organisation.objects.count() - before}
     result.community.update(community_news.load(users=users, today=timezone.localdate()))
+    result.community["preferences"] = community.set_preferences(users=users, now=now)
     return result
 
 
