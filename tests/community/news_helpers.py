@@ -6,6 +6,11 @@ from zoneinfo import ZoneInfo
 from sanlian.community.services.news import article_create, article_transition
 
 NOW = datetime(2024, 5, 21, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+# A 1×1 PNG.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def article_data(**overrides) -> dict:

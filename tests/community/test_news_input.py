@@ -8,13 +8,9 @@ from sanlian.community.models import Article, Tag
 from sanlian.community.services.news import article_create, tag_names
 from tests import factories
 
-from .news_helpers import NOW, article_data
+from .news_helpers import NOW, PNG, article_data
 
 pytestmark = pytest.mark.django_db
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
 
 
 def refused_fields(officer, **kwargs) -> set[str]:

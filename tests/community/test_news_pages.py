@@ -4,15 +4,16 @@ import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from sanlian.community import news_selectors
 from sanlian.community.models import ArticleView
-from sanlian.community.services.news import article_update, article_view_record
+from sanlian.community.services.news import article_transition, article_update, article_view_record
 from tests import factories
 
-from .news_helpers import NOW, article_data, draft, published
+from .news_helpers import NOW, PNG, article_data, draft, published
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -168,3 +169,33 @@ def test_an_enterprise_user_cannot_open_the_editor_or_the_review_queue(client, e
 
     assert client.get(reverse("news:new")).status_code == 403
     assert client.get(reverse("news:review")).status_code == 403
+
+
+def test_a_cover_is_served_to_the_public_once_published_and_to_nobody_outside_before(
+    client, pujiang_officer, colleague, xinzhuang_officer
+):
+    article = draft(pujiang_officer)
+    article_update(actor=pujiang_officer, article=article, data=article_data(), tags=["人才"], now=NOW,
+                   cover=SimpleUploadedFile("c.png", PNG, content_type="image/png"))  # fmt: skip
+    url = reverse("news:cover", args=[article.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(xinzhuang_officer)
+    assert client.get(url).status_code == 404
+
+    article_transition(actor=pujiang_officer, article=article, action="submit", now=NOW)
+    article_transition(actor=colleague, article=article, action="publish", now=NOW)
+    client.logout()
+    response = client.get(url)
+
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+def test_a_newly_published_article_appears_among_the_related_ones_at_once(pujiang_officer, colleague, talent_week):
+    first = talent_week[0]
+    before = [r.article for r in news_selectors.related(first)]
+
+    third = published(pujiang_officer, colleague, tags=("人才周",), title="人才周第三场:青年人才交流会",
+                      body="浦江镇生物医药产业人才周举行青年人才交流会。")  # fmt: skip
+
+    assert third not in before
+    assert third in [r.article for r in news_selectors.related(first)]
