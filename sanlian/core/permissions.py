@@ -95,6 +95,8 @@ ACTIONS: dict[str, frozenset] = {
     "routing.edit": OFFICERS,
     "sla.edit": {Role.DISTRICT_OFFICER},
     "organisation.create": OFFICERS,
+    "article.edit": OFFICERS,
+    "article.publish": OFFICERS,
     "visit.view": OFFICERS,
     "visit.record": OFFICERS,
     "provider.view": OFFICERS | ENTERPRISE,

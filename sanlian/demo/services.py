@@ -32,7 +32,7 @@ from sanlian.enterprises.models import (
 )
 from sanlian.enterprises.signals import facts_announcements_paused
 
-from . import chain_events, chain_postings, community, desk, desk_providers, story
+from . import chain_events, chain_postings, community, community_news, desk, desk_providers, story
 from . import community_orgs as orgs_demo
 from . import ip_portfolio as ip_demo
 from . import policies as policy_demo
@@ -294,6 +294,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     community.ensure_organisations(users=users)
     result.community = {"organisations": community.Organisation.objects.count() - before}
     result.community.update(orgs_demo.load(users=users, today=now.date()))
+    result.community.update(community_news.load(users=users, today=timezone.localdate()))
     result.community["preferences"] = community.set_preferences(users=users, now=now)
     return result
 
@@ -313,6 +314,7 @@ def demo_unload() -> dict[str, int]:
     desk_providers.unload()
     space_demo.unload()
     orgs_demo.unload()  # the charters' files; the rows go with the organisations
+    community_news.unload()  # before the accounts: articles hold on to their authors
     community.unload()
     MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()
     users = User.objects.filter(username__in=DEMO_USERNAMES)

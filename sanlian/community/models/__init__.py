@@ -3,6 +3,7 @@
 One module per part, so each stays readable; Django finds the models through this package.
 """
 
-from .organisations import JoinApplication, Member, MemberRole, Organisation, OrgDocument  # noqa: F401
+from .news import Article, ArticleView, Tag
+from .organisations import JoinApplication, Member, MemberRole, Organisation, OrgDocument
 
-__all__ = ["Organisation"]
+__all__ = ["Article", "ArticleView", "JoinApplication", "Member", "MemberRole", "OrgDocument", "Organisation", "Tag"]
