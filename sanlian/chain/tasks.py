@@ -6,7 +6,7 @@ Schedules are read in the platform's time zone (Asia/Shanghai) through the polic
 from django.utils import timezone
 from huey.contrib.djhuey import db_periodic_task
 
-from sanlian.policies.call_tasks import local_crontab
+from sanlian.core.schedules import local_crontab
 
 
 @db_periodic_task(local_crontab(hour="0", minute="20"))

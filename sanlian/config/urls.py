@@ -20,6 +20,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("inbox/", core_views.inbox, name="inbox"),
     path("inbox/read/", core_views.inbox_mark_read, name="inbox-read"),
+    path("inbox/preferences/", core_views.inbox_preferences, name="inbox-preferences"),
     path("healthz", core_views.healthz, name="healthz"),
     path("care-mode/", core_views.care_mode, name="care-mode"),
     # Visitors choose their language before logging in too.

@@ -87,6 +87,19 @@ class AuditEvent(models.Model):
         return f"{self.action} {self.target_type}#{self.target_id}"
 
 
+class Topic(models.TextChoices):
+    """Which part of the platform a message comes from: what a user's delivery preferences are set per."""
+
+    REGISTRY = "registry", _("企业档案与年报")
+    POLICIES = "policies", _("政策与申报")
+    TALENT = "talent", _("人才计划")
+    CHAIN = "chain", _("产业链与供需对接")
+    DESK = "desk", _("企业服务")
+    SPACE = "space", _("空间服务")
+    COMMUNITY = "community", _("社群、活动与新闻")
+    OTHER = "other", _("其他")
+
+
 class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -98,6 +111,7 @@ class Notification(models.Model):
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     channels = models.JSONField(_("渠道"), default=list)
+    topic = models.CharField(_("类别"), max_length=16, choices=Topic.choices, default=Topic.OTHER)
     created_at = models.DateTimeField(_("创建时间"), db_index=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
@@ -111,6 +125,31 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How one user wants the messages of one topic: the inbox badge, email (now, in the daily digest or not at
+    all) and SMS. Without a row the defaults apply: shown in the inbox, emailed at once, SMS when the sender asks.
+    The inbox keeps every message whatever the choice: muting the inbox only files new ones as read."""
+
+    class Email(models.TextChoices):
+        IMMEDIATE = "immediate", _("即时发送")
+        DIGEST = "digest", _("每日摘要")
+        OFF = "off", _("不发送")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs")
+    topic = models.CharField(_("类别"), max_length=16, choices=Topic.choices)
+    in_app = models.BooleanField(_("站内提醒"), default=True)
+    email = models.CharField(_("邮件"), max_length=16, choices=Email.choices, default=Email.IMMEDIATE)
+    sms = models.BooleanField(_("短信"), default=True)
+
+    class Meta:
+        verbose_name = _("消息偏好")
+        verbose_name_plural = _("消息偏好")
+        constraints = [models.UniqueConstraint(fields=["user", "topic"], name="one_preference_per_topic")]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.topic}"
 
 
 class ApiToken(models.Model):

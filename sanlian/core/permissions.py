@@ -98,6 +98,8 @@ ACTIONS: dict[str, frozenset] = {
     # Community events (活动); a secretary manages only the events of the organisations they run.
     "activity.manage": OFFICERS | {Role.ORG_SECRETARY},
     "activity.register": frozenset(Role),
+    "article.edit": OFFICERS,
+    "article.publish": OFFICERS,
     "visit.view": OFFICERS,
     "visit.record": OFFICERS,
     "provider.view": OFFICERS | ENTERPRISE,
@@ -113,6 +115,9 @@ ACTIONS: dict[str, frozenset] = {
     "space_viewing.book": OFFICERS | ENTERPRISE,
     "space_lease.record": OFFICERS | ENTERPRISE,
     "space.stats": OFFICERS,
+    # Which organisation: sanlian.community.org_selectors.can_manage (the secretaries listed on it, officers in scope).
+    "organisation.manage": OFFICERS | {Role.ORG_SECRETARY},
+    "organisation.apply": ENTERPRISE | TALENT,
 }
 
 

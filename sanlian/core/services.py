@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import ApiToken, AuditEvent, Notification
+from .models import ApiToken, AuditEvent, Notification, NotificationPreference, Topic
+from .notifications import DEFAULT, deliveries, topic_of
 
 
 def jsonable(value):
@@ -64,18 +66,27 @@ def notification_send(
     channels: tuple[str, ...] = ("inbox", "email"),
     now: datetime | None = None,
 ) -> list[Notification]:
-    """Put a message in each recipient's inbox and queue email/SMS delivery after commit."""
+    """Put a message in each recipient's inbox and queue email/SMS delivery after commit.
+
+    The message's topic follows its link; a recipient who muted the topic's inbox badge gets it filed as read,
+    and email and SMS go out as the recipient chose (at once, in the daily digest, or not at all).
+    """
     from .tasks import deliver_notifications
 
     created_at = now or timezone.now()
+    topic = topic_of(url)
+    recipients = list(recipients)
+    chosen = deliveries([user.pk for user in recipients], [topic])
     notifications = Notification.objects.bulk_create(
         [
             Notification(
-                recipient=user, title=title, body=body, url=url, channels=list(channels), created_at=created_at
+                recipient=user, title=title, body=body, url=url, channels=list(channels), topic=topic,
+                created_at=created_at,
+                read_at=None if chosen.get((user.pk, topic), DEFAULT).in_app else created_at,
             )
             for user in recipients
         ]
-    )
+    )  # fmt: skip
     ids = [n.pk for n in notifications]
     if ids and set(channels) - {"inbox"}:
         transaction.on_commit(lambda: deliver_notifications(notification_ids=ids))
@@ -116,3 +127,53 @@ def api_token_authenticate(*, key: str, now: datetime | None = None):
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now or timezone.now())
     return token.user
+
+
+@transaction.atomic
+def notification_preferences_save(*, user, choices: dict[str, dict], now: datetime | None = None) -> int:
+    """Save the user's delivery choice per topic ({topic: {"in_app", "email", "sms"}}); returns rows changed."""
+    changed = 0
+    for topic, choice in choices.items():
+        if topic not in Topic.values or choice.get("email") not in NotificationPreference.Email.values:
+            continue  # the form only offers valid values; anything else is not the user's choice
+        wanted = {"in_app": bool(choice.get("in_app")), "email": choice["email"], "sms": bool(choice.get("sms"))}
+        row, created = NotificationPreference.objects.get_or_create(user=user, topic=topic, defaults=wanted)
+        if created or any(getattr(row, k) != v for k, v in wanted.items()):
+            NotificationPreference.objects.filter(pk=row.pk).update(**wanted)
+            changed += 1
+    if changed:
+        audit_record(actor=user, action="notification.preferences", target=user, changes=choices, now=now)
+    return changed
+
+
+DIGEST_LIMIT = 50  # lines in one digest; the rest wait in the inbox, which the email links to
+
+
+def notification_digests_send(*, now: datetime) -> int:
+    """Email each user who takes some topic as a daily digest the unread messages of those topics not yet
+    emailed; returns how many digests went out. Safe to run twice: digested messages are marked emailed."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    topics_by_user: dict[int, list[str]] = {}
+    digest = NotificationPreference.Email.DIGEST
+    for user_id, topic in NotificationPreference.objects.filter(email=digest).values_list("user_id", "topic"):
+        topics_by_user.setdefault(user_id, []).append(topic)
+    sent = 0
+    for user_id, topics in topics_by_user.items():
+        waiting = Notification.objects.select_related("recipient").filter(
+            recipient_id=user_id, topic__in=topics, emailed_at__isnull=True, read_at__isnull=True, created_at__lte=now
+        )
+        notes = [n for n in waiting.order_by("created_at", "id") if "email" in n.channels]
+        user = notes[0].recipient if notes else None
+        if user is None or not user.email:
+            continue
+        lines = [f"· {timezone.localtime(n.created_at):%m-%d %H:%M} {n.title}" for n in notes[:DIGEST_LIMIT]]
+        if len(notes) > DIGEST_LIMIT:
+            lines.append(_("…… 另有 %(n)s 条") % {"n": len(notes) - DIGEST_LIMIT})
+        inbox = f"{settings.SANLIAN_BASE_URL}/inbox/"
+        subject = _("%(site)s · 每日消息摘要(%(n)s 条)") % {"site": settings.SANLIAN_SITE_NAME, "n": len(notes)}
+        send_mail(subject, "\n".join(lines) + f"\n\n{inbox}", settings.DEFAULT_FROM_EMAIL, [user.email])
+        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(emailed_at=now)
+        sent += 1
+    return sent

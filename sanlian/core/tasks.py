@@ -5,9 +5,11 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from .models import Notification
+from .models import Notification, NotificationPreference
+from .notifications import DEFAULT, deliveries
+from .schedules import local_crontab
 from .sms import get_gateway
 
 log = logging.getLogger("sanlian.notifications")
@@ -15,19 +17,30 @@ log = logging.getLogger("sanlian.notifications")
 
 @db_task()
 def deliver_notifications(*, notification_ids: list[int]) -> int:
-    """Send the email and SMS copies of inbox messages not sent yet; returns how many went out."""
+    """Send the email and SMS copies of inbox messages not sent yet, as each recipient chose; returns how many."""
+    notes = list(Notification.objects.select_related("recipient").filter(pk__in=notification_ids))
+    chosen = deliveries([n.recipient_id for n in notes], [n.topic for n in notes])
     sent = 0
     gateway = None
-    for note in Notification.objects.select_related("recipient").filter(pk__in=notification_ids):
-        user = note.recipient
-        if "email" in note.channels and note.emailed_at is None and user.email:
+    for note in notes:
+        user, delivery = note.recipient, chosen.get((note.recipient_id, note.topic), DEFAULT)
+        wants_email = delivery.email == NotificationPreference.Email.IMMEDIATE
+        if "email" in note.channels and wants_email and note.emailed_at is None and user.email:
             link = f"{settings.SANLIAN_BASE_URL}{note.url}" if note.url.startswith("/") else note.url
             send_mail(note.title, f"{note.body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
             Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
             sent += 1
-        if "sms" in note.channels and note.sms_sent_at is None and user.phone:
+        if "sms" in note.channels and delivery.sms and note.sms_sent_at is None and user.phone:
             gateway = gateway or get_gateway()
             gateway.send(user.phone, note.title)
             Notification.objects.filter(pk=note.pk).update(sms_sent_at=timezone.now())
             sent += 1
     return sent
+
+
+@db_periodic_task(local_crontab(hour="8", minute="5"))
+def send_daily_digests() -> int:
+    """Every morning: one email per user with the unread messages of the topics they take as a digest."""
+    from .services import notification_digests_send
+
+    return notification_digests_send(now=timezone.now())

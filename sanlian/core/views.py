@@ -1,11 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
+from .models import NotificationPreference, Role, Topic
+from .notifications import preference_table
+from .pagination import query_without_page
 from .permissions import has_perm
 
 
@@ -19,6 +24,11 @@ def landing_url(user) -> str:
         return reverse("talent:home")
     if has_perm(user, "lead.view"):
         return reverse("talent:leads")
+    # A secretary's work is their organisation (the reverse relation of Organisation.secretaries).
+    if user.role == Role.ORG_SECRETARY:
+        run = user.organisations_run.order_by("pk").values_list("code", flat=True).first()
+        if run:
+            return reverse("orgs:detail", kwargs={"code": run})
     return reverse("inbox")
 
 
@@ -27,8 +37,39 @@ def home(request):
 
 
 def inbox(request):
-    page = Paginator(request.user.notifications.all(), 20).get_page(request.GET.get("page"))
-    return render(request, "core/inbox.html", {"page": page})
+    """Every module's messages in one list, filtered by topic and unread."""
+    topic = request.GET.get("topic", "")
+    unread = request.GET.get("unread") == "1"
+    messages_ = request.user.notifications.all()
+    if topic in Topic.values:
+        messages_ = messages_.filter(topic=topic)
+    if unread:
+        messages_ = messages_.filter(read_at__isnull=True)
+    page = Paginator(messages_, 20).get_page(request.GET.get("page"))
+    context = {
+        "page": page, "topics": Topic.choices, "topic": topic, "unread": unread,
+        "querystring": query_without_page(request),
+    }  # fmt: skip
+    return render(request, "core/inbox.html", context)
+
+
+def inbox_preferences(request):
+    """Per topic: the inbox badge, email (at once, daily digest, never) and SMS."""
+    user = request.user
+    if request.method == "POST":
+        choices = {
+            topic: {
+                "in_app": request.POST.get(f"{topic}-in_app") == "on",
+                "email": request.POST.get(f"{topic}-email", ""),
+                "sms": request.POST.get(f"{topic}-sms") == "on",
+            }
+            for topic in Topic.values
+        }
+        services.notification_preferences_save(user=user, choices=choices)
+        messages.success(request, _("消息偏好已保存"))
+        return redirect("inbox-preferences")
+    context = {"rows": preference_table(user), "email_choices": NotificationPreference.Email.choices}
+    return render(request, "core/inbox_preferences.html", context)
 
 
 @require_POST

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sanlian.community.models import Organisation
 from sanlian.community.services.organisations import organisation_create
 from sanlian.core.models import User
+from sanlian.core.services import notification_preferences_save
 from sanlian.enterprises.models import Region
 
 UNVEILED = date(2024, 5, 20)
@@ -66,3 +67,14 @@ def ensure_organisations(*, users: dict[str, User]) -> dict[str, Organisation]:
 def unload() -> int:
     count, _ = Organisation.objects.filter(is_demo=True).delete()
     return count
+
+
+def set_preferences(*, users: dict[str, User], now: datetime) -> int:
+    """Two officers who chose how they are told: pj_officer reads space news in the morning digest, the district
+    officer takes the chain's many messages as a digest without the inbox badge."""
+    rows = notification_preferences_save(
+        user=users["pj_officer"], choices={"space": {"in_app": True, "email": "digest", "sms": False}}, now=now
+    )
+    return rows + notification_preferences_save(
+        user=users["mh_officer"], choices={"chain": {"in_app": False, "email": "digest", "sms": False}}, now=now
+    )

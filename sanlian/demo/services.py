@@ -32,7 +32,8 @@ from sanlian.enterprises.models import (
 )
 from sanlian.enterprises.signals import facts_announcements_paused
 
-from . import chain_events, chain_postings, community, community_events, desk, desk_providers, story
+from . import chain_events, chain_postings, community, community_events, community_news, desk, desk_providers, story
+from . import community_orgs as orgs_demo
 from . import ip_portfolio as ip_demo
 from . import policies as policy_demo
 from . import space as space_demo
@@ -292,6 +293,9 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     before = community.Organisation.objects.count()
     community.ensure_organisations(users=users)
     result.community = {"organisations": community.Organisation.objects.count() - before}
+    result.community.update(orgs_demo.load(users=users, today=now.date()))
+    result.community.update(community_news.load(users=users, today=timezone.localdate()))
+    result.community["preferences"] = community.set_preferences(users=users, now=now)
     result.community.update(community_events.load(users=users, now=now, rng=random.Random(seed + 9)))
     return result
 
@@ -310,6 +314,8 @@ def demo_unload() -> dict[str, int]:
     chain_postings.unload()
     desk_providers.unload()
     space_demo.unload()
+    orgs_demo.unload()  # the charters' files; the rows go with the organisations
+    community_news.unload()  # before the accounts: articles hold on to their authors
     community_events.unload()  # its events hold on to the organisations, its guests to the enterprises
     community.unload()
     MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()

@@ -2,7 +2,7 @@
 
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from .call_tasks import local_crontab
+from sanlian.core.schedules import local_crontab
 
 
 @db_task(retries=2, retry_delay=30)

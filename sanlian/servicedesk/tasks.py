@@ -3,7 +3,7 @@
 from django.utils import timezone
 from huey.contrib.djhuey import db_periodic_task
 
-from sanlian.policies.call_tasks import local_crontab
+from sanlian.core.schedules import local_crontab
 
 
 @db_periodic_task(local_crontab(minute="10"))

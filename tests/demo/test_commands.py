@@ -27,7 +27,7 @@ def test_demo_logins_prints_one_row_per_role_with_where_it_lands():
     assert "浦江镇" in rows["pj_officer"] and "/cockpit/" in rows["pj_officer"]
     assert "/enterprises/" in rows["ent_admin"] and "上海澜屿医疗科技有限公司" in rows["ent_admin"]
     assert "/talent/" in rows["talent"] and "/talent/ambassadors/leads/" in rows["ambassador"]
-    assert "/inbox/" in rows["org_secretary"]
+    assert "浦江镇生物医药产业联盟" in rows["org_secretary"] and "/orgs/pj-bio-alliance/" in rows["org_secretary"]
 
 
 @pytest.mark.django_db

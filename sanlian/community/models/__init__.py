@@ -5,16 +5,11 @@ One module per part, so each stays readable; Django finds the models through thi
 
 from .event_documents import DocumentBatch, DocumentKind, IssuedDocument
 from .events import Event, EventSession, Registration, SurveyAnswer, SurveyQuestion
-from .organisations import Organisation
+from .news import Article, ArticleView, Tag
+from .organisations import JoinApplication, Member, MemberRole, Organisation, OrgDocument
 
 __all__ = [
-    "DocumentBatch",
-    "DocumentKind",
-    "IssuedDocument",
-    "Event",
-    "EventSession",
-    "Organisation",
-    "Registration",
-    "SurveyAnswer",
-    "SurveyQuestion",
-]
+    "Article", "ArticleView", "DocumentBatch", "DocumentKind", "Event", "EventSession", "IssuedDocument",
+    "JoinApplication", "Member", "MemberRole", "OrgDocument", "Organisation", "Registration", "SurveyAnswer",
+    "SurveyQuestion", "Tag",
+]  # fmt: skip

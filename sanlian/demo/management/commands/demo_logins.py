@@ -29,6 +29,9 @@ def _scope(user) -> str:
         return user.region.name
     if user.enterprise_id:
         return user.enterprise.name
+    run = [o.name for o in user.organisations_run.order_by("pk")]  # a secretary: the organisations they run
+    if run:
+        return "、".join(run)
     return _("本人")
 
 

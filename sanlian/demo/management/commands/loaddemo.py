@@ -117,6 +117,11 @@ class Command(BaseCommand):
                 )
                 keys = ("listings", "published", "leased", "pending", "leases", "requests", "viewings")
                 self.stdout.write(message % {k: c.get(k, 0) for k in keys})
+            if result.community.get("members"):
+                message = _("社群组织会员 %(members)s 名,入会申请 %(applications)s 份,组织文件 %(documents)s 份")
+                self.stdout.write(message % result.community)
+            if result.community.get("articles"):
+                self.stdout.write(_("新闻动态 %(articles)s 篇") % result.community)
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
         figures = stats(Region.objects.get(code="pujiang"), REVENUE_TARGET_YEAR)

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0001_initial'),
+        ('community', '0003_merge_0002_news_0002_orgs'),
         ('enterprises', '0005_directory_order_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
