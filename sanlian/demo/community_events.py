@@ -203,7 +203,7 @@ def _training(users, guests, now) -> Event:
 def load(*, users: dict[str, User], now: datetime, rng: random.Random) -> dict[str, int]:
     """The talent week of 2024-05-20 and three upcoming events; counts of what this run created."""
     if Event.objects.filter(is_demo=True, title=TALENT_WEEK).exists():
-        return {"events": 0, "event_registrations": 0}
+        return {"events": 0, "event_registrations": 0, "event_documents": 0}
     before = Registration.objects.count()
     guests = _guests(rng)
     _talent_week(users, guests, rng)
@@ -220,7 +220,11 @@ def load(*, users: dict[str, User], now: datetime, rng: random.Random) -> dict[s
             "description": "围绕生物医药研发成果转化与产业链协同建言献策。",
         }),
     )  # fmt: skip
-    return {"events": 4, "event_registrations": Registration.objects.count() - before}
+    return {
+        "events": 4,
+        "event_registrations": Registration.objects.count() - before,
+        "event_documents": IssuedDocument.objects.filter(event__is_demo=True).count(),
+    }
 
 
 def unload() -> int:

@@ -122,6 +122,11 @@ class Command(BaseCommand):
                 self.stdout.write(message % result.community)
             if result.community.get("articles"):
                 self.stdout.write(_("新闻动态 %(articles)s 篇") % result.community)
+            if result.community.get("events"):
+                message = _(
+                    "社群活动 %(events)s 场,活动报名 %(event_registrations)s 份,颁发证书与聘书 %(event_documents)s 份"
+                )
+                self.stdout.write(message % result.community)
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
         figures = stats(Region.objects.get(code="pujiang"), REVENUE_TARGET_YEAR)
