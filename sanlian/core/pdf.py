@@ -38,9 +38,14 @@ def render(draw: Callable[[Canvas, float, float], None], *, pagesize=PORTRAIT, t
     return buffer.getvalue()
 
 
+# Characters the built-in CJK font lacks, drawn as the nearest glyph it has (a middle dot would be a box).
+MISSING_GLYPHS = str.maketrans({"\u00b7": "\u30fb"})
+
+
 def text(canvas: Canvas, value: str, x: float, y: float, size: float = 12, align: str = "left") -> None:
     """One line of text in the CJK font; `align` is left, centre or right of x."""
     canvas.setFont(FONT, size)
+    value = value.translate(MISSING_GLYPHS)
     if align == "centre":
         canvas.drawCentredString(x, y, value)
     elif align == "right":

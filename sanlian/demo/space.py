@@ -17,7 +17,6 @@ The first landlord's admin is the demo account `landlord`; the others act throug
 without a usable password. A second run (the landlords' listings exist) writes nothing.
 """
 
-import io
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -26,6 +25,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from sanlian.core import pdf
 from sanlian.core.models import Notification, User
 from sanlian.core.validators import uscc_from_serial
 from sanlian.enterprises import services as registry
@@ -161,30 +161,19 @@ def _data(row, parks: dict, available: date) -> dict:
 
 
 def _floor_plan(listing: Listing) -> SimpleUploadedFile:
-    """A schematic floor plan as a PDF (ReportLab's built-in CJK font; invariant, so reproducible)."""
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen.canvas import Canvas
+    """A schematic floor plan as a PDF, drawn with the platform's PDF helpers (built-in CJK font)."""
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=landscape(A4), invariant=1)
-    canvas.setFont("STSong-Light", 16)
-    canvas.drawString(50, 540, f"{listing.title} · 平面示意图(演示)")
-    canvas.setFont("STSong-Light", 11)
-    canvas.drawString(
-        50,
-        515,
-        f"面积 {listing.area} ㎡ · 荷载 {listing.floor_load or '—'} kg/㎡ · 供电 {listing.power_kva or '—'} kVA",
-    )
-    canvas.rect(50, 80, 740, 410)
-    for x in range(50, 790, 148):
-        canvas.line(x, 80, x, 490)
-    canvas.drawString(60, 95, "入口")
-    canvas.showPage()
-    canvas.save()
-    return SimpleUploadedFile("平面图.pdf", buffer.getvalue(), content_type="application/pdf")
+    def draw(canvas, width, height):
+        pdf.text(canvas, f"{listing.title} · 平面示意图(演示)", 50, 540, size=16)
+        specs = f"面积 {listing.area} ㎡ · 荷载 {listing.floor_load or '—'} kg/㎡ · 供电 {listing.power_kva or '—'} kVA"
+        pdf.text(canvas, specs, 50, 515, size=11)
+        canvas.rect(50, 80, 740, 410)
+        for x in range(50, 790, 148):
+            canvas.line(x, 80, x, 490)
+        pdf.text(canvas, "入口", 60, 95, size=11)
+
+    content = pdf.render(draw, pagesize=pdf.LANDSCAPE, title=f"{listing.title} 平面示意图")
+    return SimpleUploadedFile("平面图.pdf", content, content_type="application/pdf")
 
 
 def _tell_listing(t: Teller, index: int, row, landlord_user: User, parks: dict) -> Listing:
