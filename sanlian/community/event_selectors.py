@@ -11,7 +11,7 @@ from sanlian.core.masking import mask_name
 from sanlian.core.models import Role
 from sanlian.core.permissions import has_perm, scope_queryset
 
-from .models import Event, IssuedDocument, Registration, SurveyAnswer, SurveyQuestion
+from .models import Event, EventPhoto, IssuedDocument, Registration, SurveyAnswer, SurveyQuestion
 from .services.events import can_manage
 
 VISIBLE = (Event.Status.PUBLISHED, Event.Status.FINISHED, Event.Status.CANCELLED)
@@ -156,3 +156,19 @@ def document_public(token: str) -> dict | None:
         "status": "revoked" if document.revoked_at else "valid",
         "revoked_date": timezone.localdate(document.revoked_at) if document.revoked_at else None,
     }
+
+
+def photo_for(user, pk: int) -> EventPhoto:
+    """A photo of an event the user may see (404 otherwise)."""
+    photo = EventPhoto.objects.select_related("event").filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    event_for(user, photo.event_id)
+    return photo
+
+
+def photo_to_manage(user, pk: int) -> EventPhoto:
+    photo = EventPhoto.objects.filter(pk=pk, event__in=managed_events(user)).select_related("event").first()
+    if photo is None:
+        raise Http404
+    return photo

@@ -26,4 +26,7 @@ urlpatterns = [
     path("documents/<int:pk>/revoke/", views.document_revoke, name="document-revoke"),
     path("documents/verify/<str:token>/", views.document_verify, name="document-verify"),
     path("registrations/<int:pk>/decide/", views.registration_decide, name="registration-decide"),
+    path("<int:pk>/photos/", views.photos, name="photos"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("photos/<int:pk>/remove/", views.photo_remove, name="photo-remove"),
 ]

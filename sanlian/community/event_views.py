@@ -21,6 +21,7 @@ from . import event_selectors as selectors
 from .event_forms import CheckInForm, DocumentBatchForm, EventForm, SurveyForm, SurveyQuestionsForm
 from .models import Event, IssuedDocument, Registration
 from .services import event_documents as documents
+from .services import event_photos as photo_services
 from .services import events as services
 
 PER_PAGE = 20
@@ -51,6 +52,7 @@ def detail(request, pk):
         and event.registration_opens_at <= now <= event.registration_closes_at,
         "can_manage": services.can_manage(request.user, event),
         "survey_open": event.ends_at <= now and event.survey_questions.exists(),
+        "photos": event.photos.all(),
     })  # fmt: skip
 
 
@@ -317,3 +319,39 @@ def document_verify(request, token):
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# -- photos ------------------------------------------------------------------------------------------------
+
+
+def photos(request, pk):
+    """The organisers' photo page: the event's photos, upload with a caption, remove."""
+    event = selectors.event_to_manage(request.user, pk)
+    if request.method == "POST":
+        with flash_outcome(request, success=_("照片已上传")):
+            photo_services.event_photo_add(
+                actor=request.user, event=event, upload=request.FILES.get("photo"),
+                caption=request.POST.get("caption", ""), now=timezone.now(),
+            )  # fmt: skip
+        return redirect("events:photos", pk=pk)
+    return render(request, "community/events/photos.html", {"event": event, "photos": event.photos.all()})
+
+
+@require_POST
+def photo_remove(request, pk):
+    photo = selectors.photo_to_manage(request.user, pk)
+    with flash_outcome(request, success=_("照片已删除")):
+        photo_services.event_photo_remove(actor=request.user, photo=photo, now=timezone.now())
+    return redirect("events:photos", pk=photo.event_id)
+
+
+@login_not_required
+def photo(request, pk):
+    """A photo, inline, to whoever may see its event (published events: everyone)."""
+    item = selectors.photo_for(request.user, pk)
+    response = FileResponse(item.image.open("rb"), content_type=_IMAGE_TYPES.get(item.image.name[-4:], "image/png"))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg"}

@@ -7,14 +7,17 @@ real services; events are keyed by title, so a second run writes nothing. Upcomi
 relative to the load day passed in (`now`), never the clock.
 """
 
+import io
 import random
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 
 from sanlian.community.models import Event, IssuedDocument, Organisation, Registration
 from sanlian.community.services import event_documents as documents
+from sanlian.community.services import event_photos
 from sanlian.community.services import events as services
 from sanlian.core.models import AuditEvent, Role, User
 from sanlian.enterprises.models import Enterprise
@@ -109,7 +112,33 @@ def _talent_week(users, guests, rng) -> Event:
     services.event_transition(actor=officer, event=event, action="finish", now=OPENING + timedelta(hours=4))
     _answer_survey(event, came, rng)
     _issue_documents(event, officer, users["ent_admin"].enterprise)
+    _photos(event, officer)
     return event
+
+
+PHOTOS = (
+    ("开幕式(演示图片)", (11, 79, 124)),
+    ("春申金字塔人才计划证书颁发(演示图片)", (160, 32, 40)),
+    ("三个产业组织揭牌(演示图片)", (36, 110, 72)),
+)
+
+
+def _photos(event: Event, officer: User) -> None:
+    """Three placeholder pictures, captioned as demo images: the demo has no real photographs of the day."""
+    from PIL import Image, ImageDraw
+
+    for index, (caption, colour) in enumerate(PHOTOS):
+        image = Image.new("RGB", (960, 540), colour)
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((120, 300, 840, 420), fill=(240, 240, 240))  # a stage
+        for x in range(160, 820, 110):
+            draw.ellipse((x, 200, x + 60, 260), fill=(250, 220, 180))  # guests on it
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        upload = SimpleUploadedFile(f"photo-{index + 1}.png", buffer.getvalue(), content_type="image/png")
+        event_photos.event_photo_add(
+            actor=officer, event=event, upload=upload, caption=caption, now=OPENING + timedelta(hours=5)
+        )
 
 
 def _issue_documents(event: Event, officer: User, showcase: Enterprise) -> None:
@@ -203,7 +232,7 @@ def _training(users, guests, now) -> Event:
 def load(*, users: dict[str, User], now: datetime, rng: random.Random) -> dict[str, int]:
     """The talent week of 2024-05-20 and three upcoming events; counts of what this run created."""
     if Event.objects.filter(is_demo=True, title=TALENT_WEEK).exists():
-        return {"events": 0, "event_registrations": 0, "event_documents": 0}
+        return {"events": 0, "event_registrations": 0, "event_documents": 0, "event_photos": 0}
     before = Registration.objects.count()
     guests = _guests(rng)
     _talent_week(users, guests, rng)
@@ -224,6 +253,7 @@ def load(*, users: dict[str, User], now: datetime, rng: random.Random) -> dict[s
         "events": 4,
         "event_registrations": Registration.objects.count() - before,
         "event_documents": IssuedDocument.objects.filter(event__is_demo=True).count(),
+        "event_photos": len(PHOTOS),
     }
 
 

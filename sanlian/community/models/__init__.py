@@ -4,12 +4,12 @@ One module per part, so each stays readable; Django finds the models through thi
 """
 
 from .event_documents import DocumentBatch, DocumentKind, IssuedDocument
-from .events import Event, EventSession, Registration, SurveyAnswer, SurveyQuestion
+from .events import Event, EventPhoto, EventSession, Registration, SurveyAnswer, SurveyQuestion
 from .news import Article, ArticleView, Tag
 from .organisations import JoinApplication, Member, MemberRole, Organisation, OrgDocument
 
 __all__ = [
-    "Article", "ArticleView", "DocumentBatch", "DocumentKind", "Event", "EventSession", "IssuedDocument",
+    "Article", "ArticleView", "DocumentBatch", "DocumentKind", "Event", "EventPhoto", "EventSession", "IssuedDocument",
     "JoinApplication", "Member", "MemberRole", "OrgDocument", "Organisation", "Registration", "SurveyAnswer",
     "SurveyQuestion", "Tag",
 ]  # fmt: skip

@@ -165,3 +165,23 @@ class SurveyAnswer(models.Model):
 
     def __str__(self):
         return self.value
+
+
+class EventPhoto(models.Model):
+    """A photo of the event, shown on its public page once the event is published (images checked by content)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("照片"), upload_to="community/events/photos/%Y/")
+    caption = models.CharField(_("说明"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    scope = ScopePaths(region="event__region")
+
+    class Meta:
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.caption or self.image.name
