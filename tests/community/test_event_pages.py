@@ -188,3 +188,12 @@ def test_the_organiser_writes_the_survey_questions_on_the_results_page(client, e
         ("choice", "最有收获的环节", ["开幕式", "圆桌对话"]),
         ("text", "建议", []),
     ]
+
+
+def test_a_finished_event_says_so_instead_of_the_registration_window(client, event, pujiang_officer):
+    after = event.ends_at + timedelta(hours=1)
+    services.event_transition(actor=pujiang_officer, event=event, action="finish", now=after)
+
+    html = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+
+    assert "活动已结束" in html and "当前不在报名时间内" not in html
