@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanlian.core.masking import mask_email, mask_phone
-from sanlian.core.pagination import IdsFirstPaginator
+from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import get_scoped, has_perm, require
 
 from . import exports, selectors, services
@@ -74,15 +74,13 @@ def directory(request):
         return response
     page = IdsFirstPaginator(enterprises, 25).get_page(request.GET.get("page"))
     page.object_list = list(selectors.with_revenue(page.object_list, year=revenue_year))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "enterprises/directory.html",
         {
             "form": form,
             "page": page,
-            "querystring": query.urlencode(),
+            "querystring": query_without_page(request),
             "revenue_year": revenue_year,
             "can_create": has_perm(request.user, "enterprise.create"),
         },

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanlian.core.forms import apply_service_errors, error_text
+from sanlian.core.pagination import query_without_page
 from sanlian.core.permissions import get_scoped, has_perm, require
 from sanlian.enterprises.selectors import regions_scoped
 
@@ -155,10 +156,8 @@ def call_applications(request, pk):
     call, form, status, applications = _queue(request, pk)
     page = Paginator(applications, 25).get_page(request.GET.get("page"))
     counts = selectors.application_counts(user=request.user, call_ids=[call.pk]).get(call.pk, {})
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "policies/calls/applications.html", {
-        "call": call, "form": form, "status": status, "page": page, "querystring": query.urlencode(),
+        "call": call, "form": form, "status": status, "page": page, "querystring": query_without_page(request),
         "counts": [(s, Application.Status(s).label, counts[s]) for s in STATUS_ORDER if s in counts],
         "can_export": has_perm(request.user, "application.export"),
     })  # fmt: skip

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanlian.core.forms import apply_service_errors, error_text
-from sanlian.core.pagination import IdsFirstPaginator
+from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
 
 from . import ip_import
@@ -24,12 +24,6 @@ from .services import ip as services
 PER_PAGE = 50
 REPORT_SESSION_KEY = "ip_import_report"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _can_set_expiry(user) -> bool:
@@ -43,7 +37,7 @@ def ip_list(request):
     assets = selectors.ip_assets_visible(user, **form.filters())
     page = IdsFirstPaginator(assets, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "servicedesk/ip/list.html", {
-        "form": form, "page": page, "querystring": _query_without_page(request),
+        "form": form, "page": page, "querystring": query_without_page(request),
         "can_import": has_perm(user, "ip.import"),
     })  # fmt: skip
 
@@ -56,7 +50,7 @@ def ip_portfolio(request, enterprise_id):
     assets = selectors.portfolio(enterprise, kind=filters["kind"], status=filters["status"])
     page = IdsFirstPaginator(assets, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "servicedesk/ip/portfolio.html", {
-        "enterprise": enterprise, "form": form, "page": page, "querystring": _query_without_page(request),
+        "enterprise": enterprise, "form": form, "page": page, "querystring": query_without_page(request),
         "summary": selectors.portfolio_summary(enterprise.pk, as_of=timezone.localdate()),
         "can_edit": has_perm(user, "ip.edit", enterprise),
     })  # fmt: skip

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.masking import mask_phone
-from sanlian.core.pagination import IdsFirstPaginator
+from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
 
 from . import provider_selectors as selectors
@@ -20,12 +20,6 @@ from .services.requests import request_submit
 PER_PAGE = 20
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def catalogue(request):
     user = request.user
     require(user, "provider.view")
@@ -34,7 +28,7 @@ def catalogue(request):
     providers = selectors.catalogue(user, **form.filters())
     page = IdsFirstPaginator(providers, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "servicedesk/providers/catalogue.html", {
-        "form": form, "page": page, "querystring": _query_without_page(request), "can_edit": officer,
+        "form": form, "page": page, "querystring": query_without_page(request), "can_edit": officer,
     })  # fmt: skip
 
 

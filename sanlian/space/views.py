@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
-from sanlian.core.pagination import IdsFirstPaginator
+from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require, scope_queryset
 from sanlian.enterprises.models import Enterprise, Park
 
@@ -37,12 +37,6 @@ def _page(request, rows):
     return IdsFirstPaginator(rows, settings.SANLIAN_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 # -- public ----------------------------------------------------------------------------------------------
 
 
@@ -53,7 +47,7 @@ def search(request):
     context = {
         "form": form,
         "page": _page(request, selectors.public_listings(filters)),
-        "querystring": _query_without_page(request),
+        "querystring": query_without_page(request),
         "can_manage": has_perm(request.user, "space_listing.manage"),
         "can_request": has_perm(request.user, "space_request.view"),
     }
@@ -94,7 +88,7 @@ def manage(request):
         "page": _page(request, selectors.managed_listings(user, status)),
         "status": status,
         "statuses": Listing.Status.choices,
-        "querystring": _query_without_page(request),
+        "querystring": query_without_page(request),
         "pending": selectors.managed_listings(user, Listing.Status.PENDING).count() if user.is_officer else None,
     }
     return render(request, "space/manage.html", context)
