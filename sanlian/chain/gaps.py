@@ -60,6 +60,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from sanlian.core.exports import inert
 from sanlian.enterprises.models import Certification, CertificationType, ChainNode, Region
 
 from .map_selectors import Supply, chain_edges, chain_nodes, district_of, supply_by_node
@@ -595,15 +596,6 @@ def gap_analysis(*, region: Region, today: date | None = None, compare: bool = T
 
 # ---------------------------------------------------------------------------------------------------
 # The target list as a workbook.
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert(value):
-    """A cell value that a spreadsheet shows as typed, never evaluates (as policies.call_exports does)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def targets_workbook(analysis: GapAnalysis) -> bytes:

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import query_without_page
 from sanlian.core.permissions import get_scoped, has_perm, require
@@ -166,11 +167,15 @@ def call_applications(request, pk):
 def call_export(request, pk):
     require(request.user, "application.export")
     call, _form, _status, applications = _queue(request, pk)
-    content = call_exports.applications_workbook(call, applications.prefetch_related("materials"))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{call.code}-applications.xlsx"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return xlsx_response(
+        request,
+        list_name="policies.call_applications",
+        title=_("申报列表"),
+        filename=f"{call.code}-applications.xlsx",
+        columns=call_exports.applications_columns(call),
+        rows=applications.prefetch_related("materials"),
+        target=call,
+    )
 
 
 # Applications ----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
@@ -38,7 +39,6 @@ from .services import notices as notice_services
 from .services import rounds as round_services
 
 PER_PAGE = 25
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The step each round status leads to, for the primary button of the round page.
 NEXT_STATUS = {"draft": "open", "open": "reviewing", "reviewing": "closed"}
 # What "new round" offers when there is no round yet to copy.
@@ -253,13 +253,14 @@ def application_export(request):
     require(user, "talent_application.export")
     _form, filters = _application_filters(request)
     applications = selectors.applications_for_officer(user, **filters)
-    content = exports.applications_workbook(applications)
-    response = HttpResponse(content, content_type=XLSX)
-    name = f"talent-applications-{filters.get('year') or 'all'}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(
+        request,
+        list_name="talent.applications",
+        title=_("人才申报"),
+        filename=f"talent-applications-{filters.get('year') or 'all'}.xlsx",
+        columns=exports.applications_columns(),
+        rows=applications,
+    )
 
 
 # Notices --------------------------------------------------------------------------------------------
