@@ -81,6 +81,43 @@ class Column:
         return row() if callable(row) else row
 
 
+_KINDS = {
+    "DateTimeField": "datetime",
+    "DateField": "date",
+    "IntegerField": "int",
+    "PositiveIntegerField": "int",
+    "PositiveSmallIntegerField": "int",
+    "SmallIntegerField": "int",
+    "BigIntegerField": "int",
+    "FloatField": "number",
+}
+
+
+def field(model, path: str, header=None) -> Column:
+    """A column for a model field (or a dotted path through relations): its verbose name as the header,
+    its choices shown by their labels, its type picking the cell format."""
+    names = path.split(".")
+    for name in names[:-1]:
+        model = model._meta.get_field(name).related_model
+    model_field = model._meta.get_field(names[-1])
+    kind = _KINDS.get(model_field.get_internal_type(), "text")
+    if model_field.get_internal_type() == "DecimalField":
+        kind = "money" if model_field.decimal_places == 2 else "number"
+    value: str | Callable = path
+    if model_field.choices:
+        labels = dict(model_field.flatchoices)
+
+        def value(row, _path=path, _labels=labels):
+            raw = Column("", _path).read(row)
+            return _labels.get(raw, raw)
+
+    return Column(header if header is not None else model_field.verbose_name, value, kind)
+
+
+def fields(model, *paths: str) -> tuple[Column, ...]:
+    return tuple(field(model, path) for path in paths)
+
+
 def cell_value(value):
     """A Python value as it is written: numbers and dates typed, text inert, times local and naive."""
     if value is None or value == "":

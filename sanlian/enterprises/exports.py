@@ -20,3 +20,16 @@ def directory_columns(*, revenue_year: int) -> tuple[Column, ...]:
         Column(_("成立日期"), "founded_date", "date"),
         Column(_("%(year)s年营业收入(元)") % {"year": revenue_year}, "revenue_of_year", "money"),
     )
+
+
+def review_queue_columns() -> tuple[Column, ...]:
+    """The annual reports waiting for review, with last year's approved revenue for comparison."""
+    return (
+        Column(_("企业名称"), "enterprise.name"),
+        Column(_("统一社会信用代码"), "enterprise.uscc"),
+        Column(_("镇/街道"), "enterprise.town.name"),
+        Column(_("年度"), "year", "year"),
+        Column(_("营业收入(元)"), "revenue", "money"),
+        Column(_("上年营收(元)"), "previous_revenue", "money"),
+        Column(_("提交时间"), "submitted_at", "datetime"),
+    )

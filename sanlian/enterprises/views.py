@@ -212,6 +212,15 @@ def report_transition(request, report_id):
 
 def review_queue(request):
     reports = selectors.reports_for_review(user=request.user)
+    if wants_xlsx(request):
+        return xlsx_response(
+            request,
+            list_name="enterprises.review_queue",
+            title=_("年报审核"),
+            filename=_("年报审核") + ".xlsx",
+            columns=exports.review_queue_columns(),
+            rows=reports,
+        )
     page = Paginator(reports, 25).get_page(request.GET.get("page"))
     return render(request, "enterprises/review_queue.html", {"page": page, "form": ReviewForm()})
 

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sanlian.core.exports import xlsx_response
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import query_without_page
 from sanlian.core.permissions import get_scoped, has_perm, require
 from sanlian.enterprises.selectors import regions_scoped
 
-from . import call_exports, presentation, rules
+from . import call_exports, exports, presentation, rules
 from . import call_selectors as selectors
 from .calls_forms import ApplicationForm, CallForm, MaterialForm, QueueFilterForm, TransitionForm
 from .facts import FACTS
@@ -37,6 +37,11 @@ def _enterprise_of(user):
 def call_list(request):
     user = request.user
     status = request.GET.get("status") if request.GET.get("status") in Call.Status.values else ""
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="policies.calls", title=_("申报通知"), filename=_("申报通知") + ".xlsx",
+            columns=exports.calls_columns(), rows=selectors.calls_visible(user=user, status=status),
+        )  # fmt: skip
     page = Paginator(selectors.calls_visible(user=user, status=status), 20).get_page(request.GET.get("page"))
     calls = list(page.object_list)
     today = timezone.localdate()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanlian.core.exports import xlsx_response
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
@@ -298,6 +298,11 @@ def notice_new(request, year):
 
 def notice_list(request):
     """Public: the notices (公示) published so far."""
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="talent.notices", title=_("人才公示"), filename=_("人才公示") + ".xlsx",
+            columns=exports.notices_columns(), rows=selectors.notices_public(),
+        )  # fmt: skip
     page = Paginator(selectors.notices_public(), 20).get_page(request.GET.get("page"))
     return render(request, "talent/officer/notices.html", {"page": page, "today": timezone.localdate()})
 
@@ -324,6 +329,11 @@ def key_enterprise_list(request):
         year, town = form.cleaned_data["year"], form.cleaned_data["town"]
     year = year or (years[0] if years else timezone.localdate().year)
     designations = selectors.key_designations(user, year=year, town=town or "")
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="talent.key_enterprises", title=_("重点企业"), filename=_("重点企业") + ".xlsx",
+            columns=exports.key_enterprises_columns(), rows=designations,
+        )  # fmt: skip
     page = IdsFirstPaginator(designations, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "talent/officer/key_enterprises.html", {
         "form": form, "year": year, "years": years, "page": page, "totals": selectors.designation_totals(designations),
