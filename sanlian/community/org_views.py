@@ -21,7 +21,7 @@ from sanlian.core.permissions import ACTIONS, has_perm
 
 from . import org_selectors as selectors
 from .models import JoinApplication, MemberRole
-from .org_exports import members_columns
+from .org_exports import applications_columns, members_columns, organisations_columns
 from .org_forms import ApplyForm, DirectoryFilterForm, DocumentForm, RemoveForm, RoleForm
 from .services import memberships, org_documents
 
@@ -46,6 +46,11 @@ def explained(view):
 @login_not_required
 def org_list(request):
     organisations = selectors.organisation_list()
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="orgs.list", title=_("社群组织"), filename=_("社群组织") + ".xlsx",
+            columns=organisations_columns(), rows=organisations,
+        )  # fmt: skip
     return render(request, "community/orgs/list.html", {"organisations": organisations})
 
 
@@ -178,6 +183,12 @@ def applications(request, code):
     organisation = selectors.managed_organisation(request.user, code)
     status = request.GET.get("status", JoinApplication.Status.PENDING)
     rows = selectors.application_queue(organisation, status=status)
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="orgs.applications", title=_("入会申请"),
+            filename=f"applications-{organisation.code}.xlsx", columns=applications_columns(), rows=rows,
+            target=organisation,
+        )  # fmt: skip
     page = IdsFirstPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "organisation": organisation, "page": page, "status": status, "statuses": JoinApplication.Status.choices,
