@@ -11,7 +11,11 @@ def xlsx_bytes(response) -> bytes:
 
 def xlsx_rows(response, sheet: int = 0) -> list[tuple]:
     """The rows of one sheet of the response's workbook, header first."""
-    book = load_workbook(BytesIO(xlsx_bytes(response)), read_only=True)
+    return workbook_rows(xlsx_bytes(response), sheet)
+
+
+def workbook_rows(content: bytes, sheet: int = 0) -> list[tuple]:
+    book = load_workbook(BytesIO(content), read_only=True)
     rows = list(book.worksheets[sheet].iter_rows(values_only=True))
     width = max((len(row) for row in rows), default=0)
     return [tuple(row) + (None,) * (width - len(row)) for row in rows]  # blank trailing cells are not stored

@@ -159,6 +159,8 @@ def _queue(request, pk):
 
 
 def call_applications(request, pk):
+    if wants_xlsx(request):  # the same list as every other: ?format=xlsx (the .xlsx URL stays for old links)
+        return call_export(request, pk)
     call, form, status, applications = _queue(request, pk)
     page = Paginator(applications, 25).get_page(request.GET.get("page"))
     counts = selectors.application_counts(user=request.user, call_ids=[call.pk]).get(call.pk, {})

@@ -234,6 +234,8 @@ def _application_filters(request) -> tuple[ApplicationFilterForm, dict]:
 
 
 def application_list(request):
+    if wants_xlsx(request):  # the same list as every other: ?format=xlsx (the .xlsx URL stays for old links)
+        return application_export(request)
     user = request.user
     require(user, "talent_round.view")
     form, filters = _application_filters(request)
