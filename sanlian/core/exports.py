@@ -71,10 +71,13 @@ class Column:
     value: str | Callable[[Any], Any]
     kind: str = "text"
 
+    def __post_init__(self):
+        object.__setattr__(self, "_path", None if callable(self.value) else tuple(self.value.split(".")))
+
     def read(self, row):
-        if callable(self.value):
+        if self._path is None:
             return self.value(row)
-        for name in self.value.split("."):
+        for name in self._path:
             row = row.get(name) if isinstance(row, dict) else getattr(row, name, None)
             if row is None:
                 return ""

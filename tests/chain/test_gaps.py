@@ -27,7 +27,6 @@ from sanlian.chain.gaps import (
     targets_workbook,
 )
 from sanlian.chain.services import postings
-from sanlian.core.exports import inert
 from sanlian.enterprises import services as registry
 from sanlian.enterprises.models import ChainNode, Region
 from tests import factories
@@ -272,21 +271,6 @@ def test_the_analysis_reads_the_database_a_fixed_handful_of_times(device_cluster
 
 
 # The workbook ----------------------------------------------------------------------------------------
-
-
-def test_inert_prefixes_every_formula_start_also_after_spaces():
-    assert [inert(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "正常", 5, "  =1", "\r=1", "a=1")] == [
-        "'=1+1",
-        "'+1",
-        "'-1",
-        "'@SUM(A1)",
-        "'\tx",
-        "正常",
-        5,
-        "'  =1",
-        "'\r=1",
-        "a=1",
-    ]
 
 
 @pytest.mark.django_db
