@@ -216,3 +216,19 @@ def test_an_anonymous_visitor_is_sent_to_log_in_before_exporting_a_public_list(d
     response = client.get(reverse("policies:library"), {"format": "xlsx"})
 
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_directory_export_is_every_page_of_the_filter_in_the_pages_order(demo, client):
+    client.force_login(User.objects.get(username="pj_officer"))
+    url = reverse("enterprises:directory")
+    pages, number = [], 1
+    while True:
+        page = client.get(url, {"biomedical": "true", "page": number}).context["page"]
+        pages += [e.uscc for e in page.object_list]
+        if not page.has_next():
+            break
+        number += 1
+
+    _header, *body = xlsx_rows(client.get(url, {"biomedical": "true", "format": "xlsx"}))
+
+    assert number > 1 and [row[1] for row in body] == pages
