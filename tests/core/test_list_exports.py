@@ -219,7 +219,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in_before_exporting_a_public_list(d
 
 
 def test_the_directory_export_is_every_page_of_the_filter_in_the_pages_order(demo, client):
-    client.force_login(User.objects.get(username="pj_officer"))
+    client.force_login(User.objects.get(username="mh_officer"))
     url = reverse("enterprises:directory")
     pages, number = [], 1
     while True:
