@@ -59,9 +59,8 @@ def streamed(client) -> int:
     response = client.get("/enterprises/?format=xlsx")
     assert response.status_code == 200 and response.streaming, response.status_code
     size = 0
-    for block in response.streaming_content:
+    for block in response.streaming_content:  # the test client closes the response after the last block
         size += len(block)
-    response.close()
     return size
 
 
