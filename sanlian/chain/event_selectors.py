@@ -66,7 +66,9 @@ def participant_of(*, user, event: MatchEvent) -> Participant | None:
 
 
 def participants_of(event: MatchEvent) -> list[Participant]:
-    return list(Participant.objects.filter(event=event).select_related("enterprise").order_by("enterprise__name", "pk"))
+    return list(
+        Participant.objects.filter(event=event).select_related("enterprise__town").order_by("enterprise__name", "pk")
+    )
 
 
 def slots_of(event: MatchEvent) -> list[Slot]:

@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors
 from sanlian.core.permissions import has_perm, require
 from sanlian.enterprises.selectors import towns_for
 
 from . import event_selectors as selectors
+from . import exports
 from .event_forms import AnswerForm, CancelForm, EventForm, MeetingRequestForm, RegisterForm, SlotsForm, StatusForm
 from .models import MatchEvent, MeetingRequest, Participant, Slot
 from .services import events as services
@@ -46,6 +48,11 @@ def event_list(request):
     member = user.is_authenticated and has_perm(user, "event.join") and bool(user.enterprise_id)
     public = not (officer or member)
     events = selectors.events_public() if public else selectors.events_visible(user=user)
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="chain.events", title=_("对接活动"), filename=_("对接活动") + ".xlsx",
+            columns=exports.events_columns(), rows=events,
+        )  # fmt: skip
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     registered = set()
     if member:
@@ -122,7 +129,15 @@ def _detail(
 
 
 def event_detail(request, pk):
-    return _detail(request, selectors.event_for(user=request.user, pk=pk))
+    event = selectors.event_for(user=request.user, pk=pk)
+    if wants_xlsx(request):  # the participants, for the event's officers
+        require(request.user, "event.edit", event)
+        return xlsx_response(
+            request, list_name="chain.event_participants", title=_("参会企业"),
+            filename=f"event-{event.pk}-participants.xlsx", columns=exports.participants_columns(),
+            rows=selectors.participants_of(event), target=event,
+        )  # fmt: skip
+    return _detail(request, event)
 
 
 # Officers: create, edit, open/close, slots -----------------------------------------------------------

@@ -53,13 +53,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from io import BytesIO
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
+from sanlian.core.exports import Column, workbook_bytes
 from sanlian.enterprises.models import Certification, CertificationType, ChainNode, Region
 
 from .map_selectors import Supply, chain_edges, chain_nodes, district_of, supply_by_node
@@ -596,95 +595,64 @@ def gap_analysis(*, region: Region, today: date | None = None, compare: bool = T
 # ---------------------------------------------------------------------------------------------------
 # The target list as a workbook.
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+def _customers_text(gap) -> str:
+    return _("、").join(f"{n.code} {n.name}" for n, _s in gap.customers)
 
 
-def inert(value):
-    """A cell value that a spreadsheet shows as typed, never evaluates (as policies.call_exports does)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def _wanted(gap, name: str) -> str:
+    return getattr(gap.profile, name) if gap.profile else ""
+
+
+def targets_columns() -> tuple[Column, ...]:
+    """The 招商 target list with the profile wanted."""
+    return (
+        Column(_("排名"), "rank", "int"),
+        Column(_("代码"), "node.code"),
+        Column(_("产业链环节"), "node.name"),
+        Column(_("类型"), "class_label"),
+        Column(_("缺口评分"), "score.score", "number"),
+        Column(_("为什么"), lambda gap: _(";").join(gap.reasons)),
+        Column(_("目标企业:产品与服务"), lambda gap: _wanted(gap, "products")),
+        Column(_("目标企业:资质要求"), "certifications_text"),
+        Column(_("目标企业:规模"), lambda gap: _wanted(gap, "size")),
+        Column(_("服务的本地下游"), _customers_text),
+    )
+
+
+def nodes_columns() -> tuple[Column, ...]:
+    """Every node's analysis with its weighted terms."""
+    weights = SUPPLY_WEIGHTS | DEMAND_WEIGHTS
+    return (
+        Column(_("代码"), "node.code"),
+        Column(_("产业链环节"), "node.name"),
+        Column(_("类型"), "class_label"),
+        Column(_("缺口评分"), "score.score", "number"),
+        Column(_("供给指数"), lambda gap: round(gap.score.supply, 3), "number"),
+        Column(_("需求指数"), lambda gap: round(gap.score.demand, 3), "number"),
+        Column(_("企业数"), "numbers.enterprises", "int"),
+        Column(_("营业收入(元)"), "supply.revenue", "money"),
+        Column(_("从业人数"), "numbers.staff", "int"),
+        Column(_("下游企业数"), "numbers.customer_enterprises", "int"),
+        Column(_("下游营业收入(元)"), lambda gap: sum((s.revenue for _n, s in gap.customers), Decimal(0)), "money"),
+        Column(_("在征集需求"), "numbers.open_requests", "int"),
+        Column(_("未找到本地伙伴"), "numbers.unmet_requests", "int"),
+        *[
+            Column(
+                _("%(term)s(权重 %(weight)s)") % {"term": TERM_LABELS[k], "weight": weights[k]},
+                lambda gap, key=k: round(gap.score.term(key).level, 3),
+                "number",
+            )
+            for k in weights
+        ],
+        Column(_("为什么"), lambda gap: _(";").join(gap.reasons)),
+    )
+
+
+def workbook_sheets(analysis: GapAnalysis) -> list:
+    """Two sheets for `sanlian.core.exports`: the 招商 targets, then every node's analysis."""
+    return [(_("招商目标"), targets_columns(), analysis.targets), (_("缺口分析"), nodes_columns(), analysis.nodes)]
 
 
 def targets_workbook(analysis: GapAnalysis) -> bytes:
-    """Two sheets: the 招商 target list with the profile wanted, and every node's analysis with its terms."""
-    workbook = Workbook(write_only=True)
-    targets = workbook.create_sheet(_("招商目标"))
-    targets.append(
-        [
-            _("排名"),
-            _("代码"),
-            _("产业链环节"),
-            _("类型"),
-            _("缺口评分"),
-            _("为什么"),
-            _("目标企业:产品与服务"),
-            _("目标企业:资质要求"),
-            _("目标企业:规模"),
-            _("服务的本地下游"),
-        ]
-    )
-    for gap in analysis.targets:
-        profile = gap.profile
-        row = [
-            gap.rank,
-            gap.node.code,
-            gap.node.name,
-            gap.class_label,
-            gap.score.score,
-            _(";").join(gap.reasons),
-            profile.products if profile else "",
-            gap.certifications_text,
-            profile.size if profile else "",
-            _("、").join(f"{n.code} {n.name}" for n, _s in gap.customers),
-        ]
-        targets.append([inert(v) for v in row])
-
-    sheet = workbook.create_sheet(_("缺口分析"))
-    term_keys = [*SUPPLY_WEIGHTS, *DEMAND_WEIGHTS]
-    sheet.append(
-        [
-            _("代码"),
-            _("产业链环节"),
-            _("类型"),
-            _("缺口评分"),
-            _("供给指数"),
-            _("需求指数"),
-            _("企业数"),
-            _("营业收入(元)"),
-            _("从业人数"),
-            _("下游企业数"),
-            _("下游营业收入(元)"),
-            _("在征集需求"),
-            _("未找到本地伙伴"),
-            *[
-                _("%(term)s(权重 %(weight)s)")
-                % {"term": TERM_LABELS[k], "weight": (SUPPLY_WEIGHTS | DEMAND_WEIGHTS)[k]}
-                for k in term_keys
-            ],
-            _("为什么"),
-        ]
-    )
-    for gap in analysis.nodes:
-        n = gap.numbers
-        row = [
-            gap.node.code,
-            gap.node.name,
-            gap.class_label,
-            gap.score.score,
-            round(gap.score.supply, 3),
-            round(gap.score.demand, 3),
-            n.enterprises,
-            gap.supply.revenue,
-            n.staff,
-            n.customer_enterprises,
-            sum((s.revenue for _n, s in gap.customers), Decimal(0)),
-            n.open_requests,
-            n.unmet_requests,
-            *[round(gap.score.term(k).level, 3) for k in term_keys],
-            _(";").join(gap.reasons),
-        ]
-        sheet.append([inert(v) for v in row])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook_sheets(analysis))

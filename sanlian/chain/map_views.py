@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from sanlian.core.exports import xlsx_response
 from sanlian.core.forms import apply_service_errors
 from sanlian.core.pagination import IdsFirstPaginator
 from sanlian.core.permissions import has_perm, require
@@ -24,7 +25,6 @@ from .map_forms import SIZES, EdgeForm, ScopeForm
 from .models import ChainEdge
 from .services.edges import edge_add, edge_remove
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 25
 # Colours of the classes on the map (also the legend); readable on white and distinct for colour-blind
 # readers by lightness as well as hue.
@@ -333,7 +333,8 @@ def _weights(analysis) -> list[dict]:
 def gaps_export(request):
     _form, _scopes, region = _scope(request, action="gap.view")
     analysis = gap_module.gap_analysis(region=region, today=timezone.localdate())
-    response = HttpResponse(gap_module.targets_workbook(analysis), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="chain-targets-{region.code}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    (title, columns, targets), *nodes = gap_module.workbook_sheets(analysis)
+    return xlsx_response(
+        request, list_name="chain.gaps", title=title, filename=f"chain-targets-{region.code}.xlsx",
+        columns=columns, rows=targets, extra_sheets=nodes, target=region,
+    )  # fmt: skip

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import IdsFirstPaginator
 from sanlian.core.permissions import get_scoped, has_perm, require
 
-from . import selectors
+from . import exports, selectors
 from .models import Interest, Posting
 from .posting_forms import (
     BrokerForm,
@@ -69,6 +70,11 @@ def posting_list(request):
     except ValidationError as exc:
         apply_service_errors(form, exc)
         postings = Posting.objects.none()
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="chain.postings", title=_("供需信息"), filename=_("供需信息") + ".xlsx",
+            columns=exports.postings_columns(), rows=postings.prefetch_related("nodes"),
+        )  # fmt: skip
     page = IdsFirstPaginator(postings, PER_PAGE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(request, "chain/postings/list.html", {
@@ -82,6 +88,11 @@ def posting_list(request):
 def review_queue(request):
     user = request.user
     require(user, "posting.review")
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="chain.review_queue", title=_("供需审核"), filename=_("供需审核") + ".xlsx",
+            columns=exports.postings_columns(), rows=selectors.review_queue(user=user).prefetch_related("nodes"),
+        )  # fmt: skip
     page = IdsFirstPaginator(selectors.review_queue(user=user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "chain/postings/review_queue.html", {"page": page, "querystring": ""})
 
@@ -302,6 +313,11 @@ def interest_list(request):
     form = InterestFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
     interests = selectors.interests_visible(user=user, side=side, status=status)
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="chain.interests", title=_("对接意向"), filename=_("对接意向") + ".xlsx",
+            columns=exports.interests_columns(), rows=interests,
+        )  # fmt: skip
     page = IdsFirstPaginator(interests, PER_PAGE).get_page(request.GET.get("page"))
     query = {k: v for k, v in (("side", side), ("status", status)) if v}
     return render(request, "chain/postings/interests.html", {

@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
 
 from . import event_selectors as selectors
+from . import exports
 from .event_forms import CheckInForm, DocumentBatchForm, EventForm, SurveyForm, SurveyQuestionsForm
 from .models import Event, IssuedDocument, Registration
 from .services import event_documents as documents
@@ -34,6 +36,11 @@ def _page(request, queryset):
 @login_not_required
 def event_list(request):
     when = "past" if request.GET.get("when") == "past" else "upcoming"
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="events.list", title=_("活动"), filename=_("活动") + ".xlsx",
+            columns=exports.events_columns(), rows=selectors.public_events(when=when, now=timezone.now()),
+        )  # fmt: skip
     return render(request, "community/events/list.html", {
         "page": _page(request, selectors.public_events(when=when, now=timezone.now())),
         "when": when, "querystring": query_without_page(request),
@@ -85,6 +92,11 @@ def cancel_mine(request, pk):
 
 def mine(request):
     require(request.user, "activity.register")
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="events.mine", title=_("我的活动"), filename=_("我的活动") + ".xlsx",
+            columns=exports.my_registrations_columns(), rows=selectors.my_registrations(request.user),
+        )  # fmt: skip
     return render(
         request, "community/events/mine.html", {"page": _page(request, selectors.my_registrations(request.user))}
     )
@@ -137,6 +149,11 @@ def self_check_in(request, pk):
 
 def manage(request):
     require(request.user, "activity.manage")
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="events.manage", title=_("活动管理"), filename=_("活动管理") + ".xlsx",
+            columns=exports.events_columns(manage=True), rows=selectors.managed_events(request.user),
+        )  # fmt: skip
     return render(
         request, "community/events/manage.html", {"page": _page(request, selectors.managed_events(request.user))}
     )
@@ -192,6 +209,12 @@ def registrations(request, pk):
     event = selectors.event_to_manage(request.user, pk)
     status = request.GET.get("status", "")
     status = status if status in Registration.Status.values else ""
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="events.registrations", title=_("报名与出席"),
+            filename=f"event-{event.pk}-registrations.xlsx", columns=exports.registrations_columns(),
+            rows=selectors.registrations_of(event, status=status), target=event,
+        )  # fmt: skip
     return render(request, "community/events/registrations.html", {
         "event": event, "figures": selectors.attendance(event, now=timezone.now()), "status": status,
         "statuses": Registration.Status.choices, "querystring": query_without_page(request),
@@ -273,6 +296,11 @@ def survey_results(request, pk):
 def event_documents(request, pk):
     """Start a batch of certificates or letters and watch it render; list, download and revoke documents."""
     event = selectors.event_to_manage(request.user, pk)
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="events.documents", title=_("证书与聘书"), filename=f"event-{event.pk}-documents.xlsx",
+            columns=exports.documents_columns(), rows=selectors.event_documents(event), target=event,
+        )  # fmt: skip
     form = DocumentBatchForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         try:

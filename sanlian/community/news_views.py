@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, flash_outcome
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import get_scoped, has_perm, require
 
+from . import exports
 from . import news_selectors as selectors
 from .models import Article
 from .news_forms import ArticleForm, NewsFilterForm, TransitionForm
@@ -29,6 +31,11 @@ def article_list(request):
     articles = selectors.article_list(
         kind=data.get("kind") or "", tag=data.get("tag") or "", q=(data.get("q") or "").strip()
     )
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="news.list", title=_("新闻动态"), filename=_("新闻动态") + ".xlsx",
+            columns=exports.articles_columns(), rows=articles,
+        )  # fmt: skip
     page = IdsFirstPaginator(articles, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "community/news/list.html", {
         "form": form, "page": page, "querystring": query_without_page(request),
@@ -71,18 +78,33 @@ def cover(request, pk):
 
 def mine(request):
     require(request.user, "article.edit")
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="news.mine", title=_("我的草稿"), filename=_("我的草稿") + ".xlsx",
+            columns=exports.articles_columns(), rows=selectors.my_articles(request.user),
+        )  # fmt: skip
     page = IdsFirstPaginator(selectors.my_articles(request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "community/news/mine.html", {"page": page, "querystring": ""})
 
 
 def review(request):
     require(request.user, "article.publish")
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="news.review", title=_("待审核"), filename=_("待审核") + ".xlsx",
+            columns=exports.articles_columns(), rows=selectors.review_queue(request.user),
+        )  # fmt: skip
     page = IdsFirstPaginator(selectors.review_queue(request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "community/news/review.html", {"page": page, "querystring": ""})
 
 
 def manage(request):
     require(request.user, "article.edit")
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="news.manage", title=_("新闻管理"), filename=_("新闻管理") + ".xlsx",
+            columns=exports.articles_columns(), rows=selectors.managed(request.user),
+        )  # fmt: skip
     page = IdsFirstPaginator(selectors.managed(request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "community/news/manage.html", {"page": page, "querystring": query_without_page(request)})
 

@@ -1,35 +1,42 @@
-"""The member directory as a spreadsheet for an organisation's managers.
+"""The member directory's export columns for an organisation's managers (`sanlian.core.exports`).
 
-Members' names and titles are typed by applicants, so every text cell is made inert like the other exports
-(sanlian.policies.call_exports.inert); a person's mobile stays masked — a file travels further than a screen.
+A person's mobile stays masked as on screen — a file travels further than a screen.
 """
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from sanlian.core.exports import Column, fields
 from sanlian.core.masking import mask_phone
-from sanlian.policies.call_exports import inert
 
-CHUNK = 500
+from .models import JoinApplication, Organisation
 
 
-def members_workbook(members) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("会员名录"))
-    sheet.append([_("会员名称"), _("会员类型"), _("会内职务"), _("职务"), _("工作单位"), _("手机号"), _("入会日期")])
-    for m in members.iterator(chunk_size=CHUNK):
-        row = [
-            m.display_name,
-            str(m.get_kind_display()),
-            str(m.get_role_display()),
-            m.person_title,
-            m.employer or (m.enterprise.name if m.enterprise_id else ""),
-            mask_phone(m.mobile or ""),
-            m.joined_date.isoformat(),
-        ]
-        sheet.append([inert(value) for value in row])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def members_columns() -> tuple[Column, ...]:
+    return (
+        Column(_("会员名称"), "display_name"),
+        Column(_("会员类型"), "get_kind_display"),
+        Column(_("会内职务"), "get_role_display"),
+        Column(_("职务"), "person_title"),
+        Column(_("工作单位"), lambda m: m.employer or (m.enterprise.name if m.enterprise_id else "")),
+        Column(_("手机号"), lambda m: mask_phone(m.mobile or "")),
+        Column(_("入会日期"), "joined_date", "date"),
+    )
+
+
+def organisations_columns() -> tuple[Column, ...]:
+    return (
+        *fields(Organisation, "name", "code", "kind"),
+        Column(_("所在区域"), "region.name"),
+        *fields(Organisation, "founded_date"),
+        Column(_("会员数"), "member_count", "int"),
+    )
+
+
+def applications_columns() -> tuple[Column, ...]:
+    """An organisation's joining applications; the applicant's mobile is not shown on the page, nor here."""
+    return (
+        Column(_("申请人"), lambda a: a.display_name),
+        *fields(JoinApplication, "kind", "person_title", "employer", "statement", "status", "created_at"),
+        Column(_("处理人"), lambda a: a.decided_by.display_name if a.decided_by_id else ""),
+        *fields(JoinApplication, "decided_at", "comment"),
+    )

@@ -6,12 +6,13 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.masking import mask_phone
 from sanlian.core.models import Role
@@ -20,12 +21,11 @@ from sanlian.core.permissions import ACTIONS, has_perm
 
 from . import org_selectors as selectors
 from .models import JoinApplication, MemberRole
-from .org_exports import members_workbook
+from .org_exports import applications_columns, members_columns, organisations_columns
 from .org_forms import ApplyForm, DirectoryFilterForm, DocumentForm, RemoveForm, RoleForm
 from .services import memberships, org_documents
 
 PER_PAGE = 30
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def explained(view):
@@ -46,6 +46,11 @@ def explained(view):
 @login_not_required
 def org_list(request):
     organisations = selectors.organisation_list()
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="orgs.list", title=_("社群组织"), filename=_("社群组织") + ".xlsx",
+            columns=organisations_columns(), rows=organisations,
+        )  # fmt: skip
     return render(request, "community/orgs/list.html", {"organisations": organisations})
 
 
@@ -116,7 +121,7 @@ def members(request, code):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.member_directory(organisation, query=filters.get("q", ""), kind=filters.get("kind", ""))
-    if request.GET.get("format") == "xlsx":
+    if wants_xlsx(request):
         return _export(request, organisation, rows, manager)
     page = IdsFirstPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     if manager:
@@ -132,10 +137,15 @@ def members(request, code):
 def _export(request, organisation, rows, manager):
     if not manager:
         raise PermissionDenied(_("仅组织管理者可以导出会员名录"))
-    response = HttpResponse(members_workbook(rows), content_type=XLSX)
-    filename = f"members-{organisation.code}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(
+        request,
+        list_name="orgs.members",
+        title=_("会员名录"),
+        filename=f"members-{organisation.code}-{timezone.localdate():%Y%m%d}.xlsx",
+        columns=members_columns(),
+        rows=rows,
+        target=organisation,
+    )
 
 
 @explained
@@ -173,6 +183,12 @@ def applications(request, code):
     organisation = selectors.managed_organisation(request.user, code)
     status = request.GET.get("status", JoinApplication.Status.PENDING)
     rows = selectors.application_queue(organisation, status=status)
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="orgs.applications", title=_("入会申请"),
+            filename=f"applications-{organisation.code}.xlsx", columns=applications_columns(), rows=rows,
+            target=organisation,
+        )  # fmt: skip
     page = IdsFirstPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "organisation": organisation, "page": page, "status": status, "statuses": JoinApplication.Status.choices,

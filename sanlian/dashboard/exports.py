@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from sanlian.core.exports import inert
+
 MONEY_FORMAT = '#,##0.00"元"'
 RATIO_FORMAT = "0.00%"
 INT_FORMAT = "#,##0"
 YEAR_FORMAT = "0"
 NUMBER_FORMATS = {"money": MONEY_FORMAT, "ratio": RATIO_FORMAT, "int": INT_FORMAT, "year": YEAR_FORMAT}
-# A text cell starting with one of these would be read by Excel as a formula (CSV/formula injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 _SHEET_TITLE_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -215,9 +215,7 @@ def _write_cell(cell, value, kind: str) -> None:
     elif kind in NUMBER_FORMATS:
         cell.value = value
     else:
-        cell.value = str(value)
-        if cell.value.startswith(FORMULA_PREFIXES):
-            cell.data_type = "s"  # keep it text; openpyxl would store it as a formula
+        cell.value = inert(str(value))  # a name typed as "=…" stays text, never a formula
         return
     cell.number_format = NUMBER_FORMATS[kind]
     cell.alignment = Alignment(horizontal="right")

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import CHUNK, wants_xlsx, xlsx_response
 from sanlian.core.masking import mask_email, mask_phone
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import get_scoped, has_perm, require
@@ -61,17 +61,16 @@ def directory(request):
     revenue_year = filters.revenue_year or selectors.latest_report_year()
     filters = replace(filters, revenue_year=revenue_year)
     enterprises = selectors.enterprise_directory(user=request.user, filters=filters)
-    if request.GET.get("export") == "xlsx":
+    if wants_xlsx(request):
         require(request.user, "enterprise.export")
-        # Streamed from the database in chunks: a district's whole directory never sits in memory twice.
-        content = exports.directory_workbook(
-            selectors.with_revenue(enterprises, year=revenue_year), revenue_year=revenue_year
+        return xlsx_response(
+            request,
+            list_name="enterprises.directory",
+            title=_("企业名录"),
+            filename=_("企业名录") + ".xlsx",
+            columns=exports.directory_columns(revenue_year=revenue_year),
+            rows=selectors.with_revenue(enterprises, year=revenue_year, chunk_size=CHUNK),
         )
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = 'attachment; filename="enterprises.xlsx"'
-        return response
     page = IdsFirstPaginator(enterprises, 25).get_page(request.GET.get("page"))
     page.object_list = list(selectors.with_revenue(page.object_list, year=revenue_year))
     return render(
@@ -213,6 +212,15 @@ def report_transition(request, report_id):
 
 def review_queue(request):
     reports = selectors.reports_for_review(user=request.user)
+    if wants_xlsx(request):
+        return xlsx_response(
+            request,
+            list_name="enterprises.review_queue",
+            title=_("年报审核"),
+            filename=_("年报审核") + ".xlsx",
+            columns=exports.review_queue_columns(),
+            rows=reports,
+        )
     page = Paginator(reports, 25).get_page(request.GET.get("page"))
     return render(request, "enterprises/review_queue.html", {"page": page, "form": ReviewForm()})
 

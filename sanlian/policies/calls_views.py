@@ -4,19 +4,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import query_without_page
 from sanlian.core.permissions import get_scoped, has_perm, require
 from sanlian.enterprises.selectors import regions_scoped
 
-from . import call_exports, presentation, rules
+from . import call_exports, exports, presentation, rules
 from . import call_selectors as selectors
 from .calls_forms import ApplicationForm, CallForm, MaterialForm, QueueFilterForm, TransitionForm
 from .facts import FACTS
@@ -36,6 +37,11 @@ def _enterprise_of(user):
 def call_list(request):
     user = request.user
     status = request.GET.get("status") if request.GET.get("status") in Call.Status.values else ""
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="policies.calls", title=_("申报通知"), filename=_("申报通知") + ".xlsx",
+            columns=exports.calls_columns(), rows=selectors.calls_visible(user=user, status=status),
+        )  # fmt: skip
     page = Paginator(selectors.calls_visible(user=user, status=status), 20).get_page(request.GET.get("page"))
     calls = list(page.object_list)
     today = timezone.localdate()
@@ -153,6 +159,8 @@ def _queue(request, pk):
 
 
 def call_applications(request, pk):
+    if wants_xlsx(request):  # the same list as every other: ?format=xlsx (the .xlsx URL stays for old links)
+        return call_export(request, pk)
     call, form, status, applications = _queue(request, pk)
     page = Paginator(applications, 25).get_page(request.GET.get("page"))
     counts = selectors.application_counts(user=request.user, call_ids=[call.pk]).get(call.pk, {})
@@ -166,11 +174,15 @@ def call_applications(request, pk):
 def call_export(request, pk):
     require(request.user, "application.export")
     call, _form, _status, applications = _queue(request, pk)
-    content = call_exports.applications_workbook(call, applications.prefetch_related("materials"))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{call.code}-applications.xlsx"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return xlsx_response(
+        request,
+        list_name="policies.call_applications",
+        title=_("申报列表"),
+        filename=f"{call.code}-applications.xlsx",
+        columns=call_exports.applications_columns(call),
+        rows=applications.prefetch_related("materials"),
+        target=call,
+    )
 
 
 # Applications ----------------------------------------------------------------------------------------

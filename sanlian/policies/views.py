@@ -11,11 +11,13 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors
+from sanlian.core.pagination import query_without_page
 from sanlian.core.permissions import get_scoped, has_perm, require
 from sanlian.engines.rules import dump_yaml
 
-from . import presentation, rules, selectors, services
+from . import exports, presentation, rules, selectors, services
 from .facts import FACTS
 from .forms import (
     GrantDecisionForm,
@@ -42,8 +44,15 @@ def library(request):
         status=data.get("status") or "",
     )  # fmt: skip
     versions = selectors.policy_library(filters=filters, as_of=timezone.localdate())
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="policies.library", title=_("惠企政策库"), filename=_("政策库") + ".xlsx",
+            columns=exports.library_columns(), rows=versions,
+        )  # fmt: skip
     page = Paginator(versions, 20).get_page(request.GET.get("page"))
-    return render(request, "policies/library.html", {"form": form, "page": page, "today": timezone.localdate()})
+    return render(request, "policies/library.html", {
+        "form": form, "page": page, "today": timezone.localdate(), "querystring": query_without_page(request),
+    })  # fmt: skip
 
 
 @login_not_required
@@ -325,11 +334,17 @@ def grants(request):
     status = request.GET.get("status") or Grant.Status.PENDING
     if status not in Grant.Status.values:
         status = Grant.Status.PENDING
-    page = Paginator(selectors.grants_for_officer(user=request.user, status=status), 25).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "policies/grants.html", {"page": page, "status": status, "statuses": Grant.Status.choices,
-                                                     "form": GrantDecisionForm()})  # fmt: skip
+    grants_ = selectors.grants_for_officer(user=request.user, status=status)
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="policies.grants", title=_("免申即享"), filename=_("免申即享") + ".xlsx",
+            columns=exports.grants_columns(), rows=grants_,
+        )  # fmt: skip
+    page = Paginator(grants_, 25).get_page(request.GET.get("page"))
+    return render(request, "policies/grants.html", {
+        "page": page, "status": status, "statuses": Grant.Status.choices, "form": GrantDecisionForm(),
+        "querystring": f"status={status}",
+    })  # fmt: skip
 
 
 @require_POST

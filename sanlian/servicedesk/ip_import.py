@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from sanlian.core.exports import inert
 from sanlian.core.permissions import require, scope_queryset
 from sanlian.core.sheets import SheetError, compact, find_header, normalise, parse_date, read_first_sheet
 from sanlian.enterprises.models import Enterprise
-from sanlian.policies.call_exports import inert
 
 from .models import IPAsset
 from .services import ip as services

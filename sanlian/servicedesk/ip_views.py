@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
 
-from . import ip_import
+from . import exports, ip_import
 from . import ip_selectors as selectors
 from .ip_forms import IPAssetForm, IPFilterForm, IPImportForm
 from .services import ip as services
@@ -35,6 +36,11 @@ def ip_list(request):
     require(user, "ip.view")
     form = IPFilterForm(request.GET or None)
     assets = selectors.ip_assets_visible(user, **form.filters())
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="servicedesk.ip", title=_("知识产权"), filename=_("知识产权") + ".xlsx",
+            columns=exports.ip_columns(), rows=assets,
+        )  # fmt: skip
     page = IdsFirstPaginator(assets, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "servicedesk/ip/list.html", {
         "form": form, "page": page, "querystring": query_without_page(request),
@@ -48,6 +54,11 @@ def ip_portfolio(request, enterprise_id):
     form = IPFilterForm(request.GET or None)
     filters = form.filters()
     assets = selectors.portfolio(enterprise, kind=filters["kind"], status=filters["status"])
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="servicedesk.ip_portfolio", title=_("知识产权"),
+            filename=f"ip-{enterprise.uscc}.xlsx", columns=exports.ip_columns(), rows=assets, target=enterprise,
+        )  # fmt: skip
     page = IdsFirstPaginator(assets, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "servicedesk/ip/portfolio.html", {
         "enterprise": enterprise, "form": form, "page": page, "querystring": query_without_page(request),

@@ -7,11 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.masking import mask_phone
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
 
+from . import exports
 from . import provider_selectors as selectors
 from .provider_forms import CatalogueFilterForm, ProviderForm, ProviderRequestForm, RateForm, ReasonForm, ServiceForm
 from .services import providers as services
@@ -26,6 +28,11 @@ def catalogue(request):
     officer = has_perm(user, "provider.edit")
     form = CatalogueFilterForm(request.GET or None, officer=officer)
     providers = selectors.catalogue(user, **form.filters())
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="servicedesk.providers", title=_("服务机构"), filename=_("服务机构") + ".xlsx",
+            columns=exports.providers_columns(), rows=providers,
+        )  # fmt: skip
     page = IdsFirstPaginator(providers, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "servicedesk/providers/catalogue.html", {
         "form": form, "page": page, "querystring": query_without_page(request), "can_edit": officer,

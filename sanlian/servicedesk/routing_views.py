@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.permissions import has_perm, require
 from sanlian.enterprises.selectors import towns_for
 
-from . import selectors
+from . import exports, selectors
 from .models import Category
 from .routing_forms import RoutingRuleForm
 from .services import routing as services
@@ -20,6 +21,11 @@ from .services import routing as services
 def routing(request):
     user = request.user
     require(user, "routing.edit")
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="servicedesk.routing", title=_("分派规则"), filename=_("分派规则") + ".xlsx",
+            columns=exports.routing_columns(), rows=selectors.routing_rules(user),
+        )  # fmt: skip
     towns = list(towns_for(user=user))
     categories = list(selectors.categories())
     officers = list(selectors.routable_officers(user))

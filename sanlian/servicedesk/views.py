@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.models import User
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
 
-from . import selectors
+from . import exports, selectors
 from .forms import FilterForm, MoveForm, ReplyForm, RequestForm
 from .services import requests as services
 
@@ -58,6 +59,11 @@ def requests(request):
     else:
         found = selectors.visible_requests(user)
         form = None
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="servicedesk.requests", title=_("企业诉求"), filename=_("企业诉求") + ".xlsx",
+            columns=exports.requests_columns(officer=form is not None), rows=found,
+        )  # fmt: skip
     page = IdsFirstPaginator(found, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "rows": [{"request": r, "overdue": selectors.is_overdue(r, now)} for r in page],

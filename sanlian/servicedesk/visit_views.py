@@ -9,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
 
+from . import exports
 from . import visit_selectors as selectors
 from .models import Visit
 from .services import visits as services
@@ -37,6 +39,11 @@ def visit_list(request):
         request.GET or None, officers=selectors.visit_officers(user), years=selectors.visit_years(user)
     )
     visits = selectors.visits_visible(user, **form.filters())
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="servicedesk.visits", title=_("走访记录"), filename=_("走访记录") + ".xlsx",
+            columns=exports.visits_columns(), rows=visits,
+        )  # fmt: skip
     page = IdsFirstPaginator(visits, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "servicedesk/visits/list.html", {
         "form": form, "page": page, "rows": [(v, _flag_labels(v)) for v in page],

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require, scope_queryset
 from sanlian.enterprises.models import Enterprise, Park
 
-from . import selectors
+from . import exports, selectors
 from .explain import TERM_NAMES, UNITS, grade_label, sentence
 from .forms import BookForm, FileForm, ListingForm, MoveForm, RequestForm, SearchForm, ViewingMoveForm
 from .models import Listing, ListingFile
@@ -44,6 +45,11 @@ def _page(request, rows):
 def search(request):
     form = SearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="space.search", title=_("空间服务"), filename=_("空间服务") + ".xlsx",
+            columns=exports.listings_columns(), rows=selectors.public_listings(filters),
+        )  # fmt: skip
     context = {
         "form": form,
         "page": _page(request, selectors.public_listings(filters)),
@@ -84,6 +90,11 @@ def manage(request):
     status = request.GET.get("status", "")
     if status not in Listing.Status.values:
         status = ""
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="space.manage", title=_("房源管理"), filename=_("房源管理") + ".xlsx",
+            columns=exports.listings_columns(manage=True), rows=selectors.managed_listings(user, status),
+        )  # fmt: skip
     context = {
         "page": _page(request, selectors.managed_listings(user, status)),
         "status": status,
@@ -134,6 +145,12 @@ def listing_edit(request, pk=None):
 def manage_listing(request, pk):
     user = request.user
     listing = selectors.managed_listing(user, pk)
+    if wants_xlsx(request):  # the listing's leases
+        return xlsx_response(
+            request, list_name="space.leases", title=_("租赁成交"), filename=f"listing-{listing.pk}-leases.xlsx",
+            columns=exports.leases_columns(), rows=listing.leases.select_related("tenant").order_by("start_date", "pk"),
+            target=listing,
+        )  # fmt: skip
     buttons = [
         {"action": action, "label": label, "style": style, "comment": comment}
         for action, (label, style, comment) in LISTING_BUTTONS.items()
@@ -195,6 +212,12 @@ def listing_file_remove(request, pk):
 def requests(request):
     user = request.user
     require(user, "space_request.view")
+    if wants_xlsx(request):  # two sheets: the requests and the viewings (all of them, not the page's 50)
+        return xlsx_response(
+            request, list_name="space.requests", title=_("空间需求"), filename=_("空间需求与看房") + ".xlsx",
+            columns=exports.requests_columns(), rows=selectors.visible_requests(user),
+            extra_sheets=[(_("看房预约"), exports.viewings_columns(), selectors.visible_viewings(user))],
+        )  # fmt: skip
     context = {
         "page": _page(request, selectors.visible_requests(user)),
         "querystring": "",

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import query_without_page
 from sanlian.core.permissions import has_perm, require
 from sanlian.enterprises.selectors import enterprise_by_uscc, towns_for
 
 from . import ambassador_selectors as selectors
+from . import exports
 from .documents_letters import appointment_letter_pdf
 from .models import Ambassador, Lead
 from .services import ambassadors as services
@@ -119,6 +121,11 @@ def ambassador_list(request):
     if not selectors.is_ambassador_officer(user):
         return redirect("talent:leads")  # an ambassador's own page
     q = request.GET.get("q", "").strip()[:100]
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="talent.ambassadors", title=_("全球引才大使"), filename=_("全球引才大使") + ".xlsx",
+            columns=exports.ambassadors_columns(), rows=selectors.ambassadors_visible(user=user, q=q),
+        )  # fmt: skip
     page = Paginator(selectors.ambassadors_visible(user=user, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
     stats = selectors.stats_by_ambassador(a.pk for a in page.object_list)
     today = timezone.localdate()
@@ -203,6 +210,11 @@ def lead_list(request):
     if not is_officer and ambassador is None:
         return render(request, "talent/ambassadors/leads.html", {"no_profile": True})
     leads = selectors.leads_visible(user=user, ambassador=ambassador, status=status)
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="talent.leads", title=_("引才线索"), filename=_("引才线索") + ".xlsx",
+            columns=exports.leads_columns(), rows=leads,
+        )  # fmt: skip
     page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"lead": lead, "quick": [s for s in services.next_statuses(lead.status) if s in QUICK_MOVES]}
@@ -317,6 +329,11 @@ def leaderboard(request):
     this_year = timezone.localdate().year
     form = LeaderboardForm(request.GET or None, years=range(this_year, this_year - 6, -1))
     year = form.cleaned_data["year"] if form.is_valid() else None
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="talent.leaderboard", title=_("引才排行榜"), filename=_("引才排行榜") + ".xlsx",
+            columns=exports.leaderboard_columns(), rows=selectors.leaderboard(user, year=year),
+        )  # fmt: skip
     page = Paginator(selectors.leaderboard(user, year=year), 50).get_page(request.GET.get("page"))
     return render(request, "talent/ambassadors/leaderboard.html",
                   {"form": form, "year": year, "page": page, "querystring": query_without_page(request)})  # fmt: skip

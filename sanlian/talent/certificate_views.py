@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import get_scoped, has_perm, require
 
 from . import certificate_selectors as selectors
-from . import documents
+from . import documents, exports
 from .models import Benefit, Certificate, TalentApplication
 from .services import benefits as benefit_services
 from .services import certificates as certificate_services
@@ -75,6 +76,11 @@ class BenefitFilterForm(forms.Form):
 
 def certificate_list(request):
     require(request.user, "certificate.view")
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="talent.certificates", title=_("人才证书"), filename=_("人才证书") + ".xlsx",
+            columns=exports.certificates_columns(), rows=selectors.certificates_for_user(request.user),
+        )  # fmt: skip
     page = IdsFirstPaginator(selectors.certificates_for_user(request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "talent/certificates/list.html", {"page": page, "querystring": ""})
 
@@ -180,6 +186,11 @@ def benefit_list(request):
     if form.is_valid():
         status, kind = form.cleaned_data["status"], form.cleaned_data["kind"]
     benefits = selectors.benefits_for_officer(user, status=status or None, kind=kind or None)
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="talent.benefits", title=_("人才待遇"), filename=_("人才待遇") + ".xlsx",
+            columns=exports.benefits_columns(), rows=benefits,
+        )  # fmt: skip
     page = IdsFirstPaginator(benefits, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "talent/certificates/benefits.html", {
         "form": form, "page": page, "rows": _benefit_rows(user, page.object_list),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
@@ -38,7 +39,6 @@ from .services import notices as notice_services
 from .services import rounds as round_services
 
 PER_PAGE = 25
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The step each round status leads to, for the primary button of the round page.
 NEXT_STATUS = {"draft": "open", "open": "reviewing", "reviewing": "closed"}
 # What "new round" offers when there is no round yet to copy.
@@ -234,6 +234,8 @@ def _application_filters(request) -> tuple[ApplicationFilterForm, dict]:
 
 
 def application_list(request):
+    if wants_xlsx(request):  # the same list as every other: ?format=xlsx (the .xlsx URL stays for old links)
+        return application_export(request)
     user = request.user
     require(user, "talent_round.view")
     form, filters = _application_filters(request)
@@ -253,13 +255,14 @@ def application_export(request):
     require(user, "talent_application.export")
     _form, filters = _application_filters(request)
     applications = selectors.applications_for_officer(user, **filters)
-    content = exports.applications_workbook(applications)
-    response = HttpResponse(content, content_type=XLSX)
-    name = f"talent-applications-{filters.get('year') or 'all'}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(
+        request,
+        list_name="talent.applications",
+        title=_("人才申报"),
+        filename=f"talent-applications-{filters.get('year') or 'all'}.xlsx",
+        columns=exports.applications_columns(),
+        rows=applications,
+    )
 
 
 # Notices --------------------------------------------------------------------------------------------
@@ -297,6 +300,11 @@ def notice_new(request, year):
 
 def notice_list(request):
     """Public: the notices (公示) published so far."""
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="talent.notices", title=_("人才公示"), filename=_("人才公示") + ".xlsx",
+            columns=exports.notices_columns(), rows=selectors.notices_public(),
+        )  # fmt: skip
     page = Paginator(selectors.notices_public(), 20).get_page(request.GET.get("page"))
     return render(request, "talent/officer/notices.html", {"page": page, "today": timezone.localdate()})
 
@@ -323,6 +331,11 @@ def key_enterprise_list(request):
         year, town = form.cleaned_data["year"], form.cleaned_data["town"]
     year = year or (years[0] if years else timezone.localdate().year)
     designations = selectors.key_designations(user, year=year, town=town or "")
+    if wants_xlsx(request):
+        return xlsx_response(
+            request, list_name="talent.key_enterprises", title=_("重点企业"), filename=_("重点企业") + ".xlsx",
+            columns=exports.key_enterprises_columns(), rows=designations,
+        )  # fmt: skip
     page = IdsFirstPaginator(designations, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "talent/officer/key_enterprises.html", {
         "form": form, "year": year, "years": years, "page": page, "totals": selectors.designation_totals(designations),

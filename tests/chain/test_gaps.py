@@ -273,18 +273,6 @@ def test_the_analysis_reads_the_database_a_fixed_handful_of_times(device_cluster
 # The workbook ----------------------------------------------------------------------------------------
 
 
-def test_inert_prefixes_every_formula_start():
-    assert [gaps.inert(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "正常", 5)] == [
-        "'=1+1",
-        "'+1",
-        "'-1",
-        "'@SUM(A1)",
-        "'\tx",
-        "正常",
-        5,
-    ]
-
-
 @pytest.mark.django_db
 def test_the_target_list_exports_with_formulas_neutralised(device_cluster, pujiang_officer):
     registry.chain_node_update(

@@ -4,13 +4,11 @@ the gap analysis page and its export — who may do what, and what each shows.""
 import json
 import re
 from datetime import datetime
-from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from sanlian.chain.models import ChainEdge
 from sanlian.chain.services.edges import edge_add, edge_remove
@@ -18,6 +16,7 @@ from sanlian.core.models import AuditEvent
 from sanlian.enterprises.models import ChainNode
 from tests import factories
 from tests.dashboard.conftest import approved_report
+from tests.xlsx import xlsx_rows
 
 NOW = timezone.make_aware(datetime(2024, 6, 3, 10, 0))
 MAP = reverse("chain:map")
@@ -360,8 +359,8 @@ def test_the_export_is_a_workbook_of_the_targets_in_scope(client, registry, dist
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="chain-targets-pujiang.xlsx"'
-    book = load_workbook(BytesIO(response.content))
-    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert response["X-Content-Type-Options"] == "nosniff"
+    rows = xlsx_rows(response)
     assert rows[0][:5] == ("排名", "代码", "产业链环节", "类型", "缺口评分")
     assert [row[0] for row in rows[1:]] == list(range(1, len(rows)))
     assert {row[3] for row in rows[1:]} <= {"补链", "延链"}

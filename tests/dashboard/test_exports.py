@@ -101,7 +101,7 @@ def test_an_enterprise_name_that_looks_like_a_formula_is_written_as_text(pujiang
     figures = selectors.cockpit(factories.region("pujiang"), 2023)
     wb = load_workbook(BytesIO(exports.workbook_bytes(figures, ["top_enterprises"])))
     cell = wb["营业收入前十企业"]["B2"]
-    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
 
 
 def test_an_unknown_figure_key_is_refused():

@@ -4,12 +4,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from sanlian.core.models import AuditEvent, Notification
 from sanlian.enterprises import services
 from sanlian.enterprises.models import AnnualReport, CertificationType, Contact, Park
 from tests import factories
+from tests.xlsx import xlsx_rows
 
 
 def _approved_report(enterprise, year, revenue, actor=None):
@@ -128,11 +128,10 @@ class TestDirectoryFilters:
 
     def test_the_export_holds_the_filtered_rows_with_revenue(self, client, pujiang_officer, cluster_of_three):
         client.force_login(pujiang_officer)
-        response = client.get(reverse("enterprises:directory") + "?biomedical=true&revenue_year=2023&export=xlsx")
+        response = client.get(reverse("enterprises:directory") + "?biomedical=true&revenue_year=2023&format=xlsx")
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-        from io import BytesIO
 
-        rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+        rows = xlsx_rows(response)
         assert rows[0][0] == "企业名称"
         assert {(r[0], r[-1]) for r in rows[1:]} == {("甲医疗器械", 30000000), ("乙生物制药", 300000000)}
 

@@ -1,16 +1,15 @@
 """Declaration pages for each role: what they show, what they refuse, downloads and the export."""
 
 from datetime import date
-from io import BytesIO
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from sanlian.policies.models import Application, Call
 from tests import factories
+from tests.xlsx import xlsx_rows
 
 from .calls_data import (
     GOOD_DATA,
@@ -419,7 +418,7 @@ class TestQueue:
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         assert "attachment" in response["Content-Disposition"]
-        rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+        rows = xlsx_rows(response)
         header, *body = rows
         assert header[0] == "企业名称" and "项目名称" in header and "材料:营业执照" in header
         assert len(body) == 1  # the xinzhuang draft is outside the town officer's scope
@@ -438,7 +437,7 @@ class TestQueue:
 
         response = client.get(reverse("policies:call-export", kwargs={"pk": district_call.pk}))
 
-        rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+        rows = xlsx_rows(response)
         header, *body = rows
         by_name = {r[0]: dict(zip(header, r, strict=True)) for r in body}
         assert set(by_name) == {pujiang_enterprise.name, xinzhuang_enterprise.name}

@@ -1,17 +1,16 @@
 """Officer pages of the talent programme: the application list and its export, notices (公示)."""
 
 from datetime import date
-from io import BytesIO
 
 import pytest
 import time_machine
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from sanlian.core.masking import mask_id_number
 from sanlian.talent.models import Notice, TalentApplication
 from sanlian.talent.services import notices, reviews
 from tests import factories
+from tests.xlsx import xlsx_rows
 
 from .helpers import IN_2023_WINDOW, filled, id_number, move, open_round
 
@@ -150,7 +149,7 @@ class TestExport:
 
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         assert "attachment" in response["Content-Disposition"]
-        header, *body = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+        header, *body = xlsx_rows(response)
         assert len(body) == 1  # the xinzhuang application is outside the town officer's scope
         row = dict(zip(header, body[0], strict=True))
         assert row["姓名"] == '\'=HYPERLINK("http://evil.example","点我")'
@@ -166,7 +165,7 @@ class TestExport:
 
         response = get(client, pujiang_officer, "talent:applications-export", query="?status=district_review")
 
-        _header, *body = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+        _header, *body = xlsx_rows(response)
         assert [row[1] for row in body] == ["王五"]
 
 
