@@ -190,14 +190,14 @@ class EnterpriseImporter(Importer):
                 row.reject("uscc", _other_town(code))
                 return
             instance = self._instance(existing, registry)
+            place = {"town": instance.town, "park": instance.park, "is_biomedical": instance.is_biomedical, **data}
+            changes = apply_changes(instance, data)
         else:
-            instance = Enterprise(uscc=code, created_at=now, updated_at=now)
+            instance = Enterprise(uscc=code, created_at=now, updated_at=now, **data)
+            place, changes = data, {}
         if "town" in data and not scope.covers(data["town"]):
             row.reject("town", _("该镇/街道不在您的管辖范围内"))
             return
-        place = {"town": instance.town if existing else None, "park": instance.park if existing else None,
-                 "is_biomedical": instance.is_biomedical, **data}  # fmt: skip
-        changes = apply_changes(instance, data)
         try:
             check_place(actor=actor, data=place)
             validate_enterprise(instance, resolved=FOREIGN_KEYS)
