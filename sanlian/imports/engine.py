@@ -128,7 +128,7 @@ class Importer:
 
 
 def header_label(column: Column) -> str:
-    return f"{column.label}({column.unit})" if column.kind == "money" else column.label
+    return f"{column.label}({column.unit})" if column.kind == "money" else str(column.label)
 
 
 def _file_error(message) -> ValidationError:

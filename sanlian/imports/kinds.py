@@ -45,7 +45,7 @@ from .engine import Importer, Row, validation_messages
 
 BATCH = 2000
 LOOKUP_CHUNK = 5000
-USCC = Column("uscc", gettext_lazy("统一社会信用代码"), required=True, aliases=("信用代码", "社会信用代码", "USCC"))
+USCC = Column("uscc", "统一社会信用代码", required=True, aliases=("信用代码", "社会信用代码", "USCC"))
 
 
 def chunks(items: Iterable, size: int):
@@ -104,22 +104,23 @@ def _other_town(uscc: str) -> str:
 
 # --- Enterprises -----------------------------------------------------------------------------------
 
+# Header labels are the Chinese headers officers' sheets carry (and the template writes), in any UI language.
 ENTERPRISE_COLUMNS = (
     USCC,
-    Column("name", gettext_lazy("企业名称"), required=True, aliases=("名称", "企业", "单位名称"), max_length=128),
-    Column("industry_code", gettext_lazy("国民经济行业代码"), required=True, aliases=("行业代码", "行业")),
-    Column("town", gettext_lazy("所在镇/街道"), required=True, aliases=("镇/街道", "所在镇", "镇街", "街镇")),
-    Column("park", gettext_lazy("所在园区"), aliases=("园区",)),
-    Column("is_biomedical", gettext_lazy("生物医药企业"), kind=BOOL, aliases=("是否生物医药",)),
-    Column("cluster", gettext_lazy("产业集群"), aliases=("集群",)),
-    Column("is_gene_related", gettext_lazy("基因相关"), kind=BOOL, aliases=("是否基因相关",)),
-    Column("founded_date", gettext_lazy("成立日期"), kind=DATE, aliases=("成立时间", "注册日期")),
-    Column("registered_capital", gettext_lazy("注册资本"), kind=MONEY, aliases=("注册资金",)),
-    Column("legal_representative", gettext_lazy("法定代表人"), aliases=("法人", "法人代表")),
-    Column("address", gettext_lazy("注册地址"), aliases=("地址", "住所")),
-    Column("business_scope", gettext_lazy("经营范围")),
-    Column("name_en", gettext_lazy("英文名称")),
-    Column("description", gettext_lazy("企业简介"), aliases=("简介",)),
+    Column("name", "企业名称", required=True, aliases=("名称", "企业", "单位名称"), max_length=128),
+    Column("industry_code", "国民经济行业代码", required=True, aliases=("行业代码", "行业")),
+    Column("town", "所在镇/街道", required=True, aliases=("镇/街道", "所在镇", "镇街", "街镇")),
+    Column("park", "所在园区", aliases=("园区",)),
+    Column("is_biomedical", "生物医药企业", kind=BOOL, aliases=("是否生物医药",)),
+    Column("cluster", "产业集群", aliases=("集群",)),
+    Column("is_gene_related", "基因相关", kind=BOOL, aliases=("是否基因相关",)),
+    Column("founded_date", "成立日期", kind=DATE, aliases=("成立时间", "注册日期")),
+    Column("registered_capital", "注册资本", kind=MONEY, aliases=("注册资金",)),
+    Column("legal_representative", "法定代表人", aliases=("法人", "法人代表")),
+    Column("address", "注册地址", aliases=("地址", "住所")),
+    Column("business_scope", "经营范围"),
+    Column("name_en", "英文名称"),
+    Column("description", "企业简介", aliases=("简介",)),
 )
 # What the sheet may set: the service's own field list, less the demo flag.
 IMPORTED_FIELDS = tuple(c.field for c in ENTERPRISE_COLUMNS if c.field != "uscc")
@@ -250,15 +251,15 @@ class EnterpriseImporter(Importer):
 
 REPORT_COLUMNS = (
     USCC,
-    Column("year", gettext_lazy("年度"), kind=INT, required=True, aliases=("年份", "报告年度")),
-    Column("revenue", gettext_lazy("营业收入"), kind=MONEY, required=True, aliases=("营收", "主营业务收入")),
-    Column("tax", gettext_lazy("纳税总额"), kind=MONEY, required=True, aliases=("税收", "纳税")),
-    Column("rd_spend", gettext_lazy("研发投入"), kind=MONEY, required=True, aliases=("研发费用", "研发经费")),
-    Column("employees", gettext_lazy("从业人数"), kind=INT, required=True, aliases=("员工人数", "职工人数")),
-    Column("rd_staff", gettext_lazy("研发人员"), kind=INT, required=True, aliases=("研发人数",)),
-    Column("patents_invention", gettext_lazy("发明专利"), kind=INT),
-    Column("patents_utility", gettext_lazy("实用新型专利"), kind=INT, aliases=("实用新型",)),
-    Column("patents_design", gettext_lazy("外观设计专利"), kind=INT, aliases=("外观设计",)),
+    Column("year", "年度", kind=INT, required=True, aliases=("年份", "报告年度")),
+    Column("revenue", "营业收入", kind=MONEY, required=True, aliases=("营收", "主营业务收入")),
+    Column("tax", "纳税总额", kind=MONEY, required=True, aliases=("税收", "纳税")),
+    Column("rd_spend", "研发投入", kind=MONEY, required=True, aliases=("研发费用", "研发经费")),
+    Column("employees", "从业人数", kind=INT, required=True, aliases=("员工人数", "职工人数")),
+    Column("rd_staff", "研发人员", kind=INT, required=True, aliases=("研发人数",)),
+    Column("patents_invention", "发明专利", kind=INT),
+    Column("patents_utility", "实用新型专利", kind=INT, aliases=("实用新型",)),
+    Column("patents_design", "外观设计专利", kind=INT, aliases=("外观设计",)),
 )
 REPORT_VALUES = tuple(c.field for c in REPORT_COLUMNS if c.field not in ("uscc", "year"))
 
@@ -359,13 +360,13 @@ class AnnualReportImporter(_EnterpriseRows):
 
 CERTIFICATION_COLUMNS = (
     USCC,
-    Column("type", gettext_lazy("资质类型"), required=True, aliases=("资质", "认定类型", "资质名称")),
-    Column("number", gettext_lazy("证书编号"), aliases=("编号", "证书号")),
-    Column("year", gettext_lazy("认定年度"), kind=INT, aliases=("年度",)),
-    Column("issuer", gettext_lazy("认定机构"), aliases=("发证机关", "认定单位")),
-    Column("valid_from_date", gettext_lazy("生效日期"), kind=DATE, aliases=("发证日期", "认定日期")),
-    Column("valid_until_date", gettext_lazy("有效期至"), kind=DATE, aliases=("有效期", "到期日期")),
-    Column("source_document", gettext_lazy("依据文件"), aliases=("文件",)),
+    Column("type", "资质类型", required=True, aliases=("资质", "认定类型", "资质名称")),
+    Column("number", "证书编号", aliases=("编号", "证书号")),
+    Column("year", "认定年度", kind=INT, aliases=("年度",)),
+    Column("issuer", "认定机构", aliases=("发证机关", "认定单位")),
+    Column("valid_from_date", "生效日期", kind=DATE, aliases=("发证日期", "认定日期")),
+    Column("valid_until_date", "有效期至", kind=DATE, aliases=("有效期", "到期日期")),
+    Column("source_document", "依据文件", aliases=("文件",)),
 )
 CERTIFICATION_VALUES = ("issuer", "number", "year", "valid_from_date", "valid_until_date", "source_document")
 

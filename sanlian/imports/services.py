@@ -73,6 +73,18 @@ def import_job_confirm(*, actor, job: ImportJob, partial: bool = False, now: dat
     )  # fmt: skip
 
 
+def import_job_again(*, actor, job: ImportJob, mapping: dict, now: datetime | None = None) -> ImportJob:
+    """A new dry run of a job's file with another column mapping (the mapping page)."""
+    require(actor, importer_for(job.kind).permission)
+    if not job_file(job).exists():
+        raise ValidationError({"job": _("上传的文件已不存在,请重新上传")})
+    return ImportJob.objects.create(
+        kind=job.kind, actor=actor if getattr(actor, "pk", None) else None, region=job.region,
+        file_path=job.file_path, file_name=job.file_name, file_size=job.file_size, sheet=job.sheet, dry_run=True,
+        mapping=mapping, created_at=now or timezone.now(),
+    )  # fmt: skip
+
+
 def import_job_run(job_id: int) -> ImportJob:
     """Run a queued job (the Huey task, or the CLI directly); a file problem fails the job with its message."""
     job = ImportJob.objects.select_related("actor").get(pk=job_id)
