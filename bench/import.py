@@ -139,10 +139,14 @@ def enterprise_resource():
         uscc = fields.Field(attribute="uscc", column_name="统一社会信用代码")
         name = fields.Field(attribute="name", column_name="企业名称")
         industry_code = fields.Field(attribute="industry_code", column_name="国民经济行业代码")
-        town = fields.Field(attribute="town", column_name="所在镇/街道", widget=widgets.ForeignKeyWidget(Region, "name"))
+        town = fields.Field(
+            attribute="town", column_name="所在镇/街道", widget=widgets.ForeignKeyWidget(Region, "name")
+        )
         park = fields.Field(attribute="park", column_name="所在园区", widget=widgets.ForeignKeyWidget(Park, "name"))
         is_biomedical = fields.Field(attribute="is_biomedical", column_name="生物医药企业", widget=Flag())
-        cluster = fields.Field(attribute="cluster", column_name="产业集群", widget=widgets.ForeignKeyWidget(Cluster, "name"))
+        cluster = fields.Field(
+            attribute="cluster", column_name="产业集群", widget=widgets.ForeignKeyWidget(Cluster, "name")
+        )
         founded_date = fields.Field(attribute="founded_date", column_name="成立日期", widget=Day())
         registered_capital = fields.Field(attribute="registered_capital", column_name="注册资本(万元)", widget=Money())
         legal_representative = fields.Field(attribute="legal_representative", column_name="法定代表人")
@@ -170,8 +174,15 @@ def enterprise_resource():
             instance.updated_at = now
 
         def before_save_instance(self, instance, row, **kwargs):
-            check_place(actor=None, data={"town": instance.town, "park": instance.park,
-                                          "is_biomedical": instance.is_biomedical, "cluster": instance.cluster})  # fmt: skip
+            check_place(
+                actor=None,
+                data={
+                    "town": instance.town,
+                    "park": instance.park,
+                    "is_biomedical": instance.is_biomedical,
+                    "cluster": instance.cluster,
+                },
+            )
 
     return EnterpriseResource()
 
@@ -196,10 +207,7 @@ def child(args) -> None:
     env.configure(args.database_url)
     reset_registry()
     path = sheet_path(args.rows)
-    if args.child == "ours":
-        outcome = run_ours(path)
-    else:
-        outcome = run_import_export(path, args.baseline_rows)
+    outcome = run_ours(path) if args.child == "ours" else run_import_export(path, args.baseline_rows)
     outcome["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(outcome))
 

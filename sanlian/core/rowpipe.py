@@ -256,7 +256,9 @@ def parse_rows(
 ) -> Iterable[ParsedRow]:
     """Each data row below the header (blank rows skipped) parsed column by column."""
     formulas = set(formulas)
-    plan = [(c, mapping.positions[c.field], mapping.units.get(c.field)) for c in columns if c.field in mapping.positions]
+    plan = [
+        (c, mapping.positions[c.field], mapping.units.get(c.field)) for c in columns if c.field in mapping.positions
+    ]
     for index in range(mapping.header_row + 1, len(rows)):
         row = rows[index]
         if not any(not is_blank(cell) for cell in row):

@@ -164,7 +164,7 @@ class Table:
 
 
 def sniff_format(data: bytes, filename: str = "") -> str:
-    """"xlsx", "xls" or "csv" by the file's content (the name only separates CSV from other text).
+    """ "xlsx", "xls" or "csv" by the file's content (the name only separates CSV from other text).
 
     Raises SheetError for anything else, e.g. a PDF or an image renamed .xlsx.
     """

@@ -170,7 +170,9 @@ def find_mapping(
                 )
         names = "、".join(header_label(c) for c in missing)
         if mapping is None:
-            raise _file_error(_("找不到表头:工作表「%(sheet)s」须有列 %(columns)s") % {"sheet": table.sheet, "columns": names})
+            raise _file_error(
+                _("找不到表头:工作表「%(sheet)s」须有列 %(columns)s") % {"sheet": table.sheet, "columns": names}
+            )
         raise _file_error(_("缺少必需的列:%(columns)s") % {"columns": names})
     for name, unit in (units or {}).items():
         if name in mapping.positions and unit in ("元", "万元"):
@@ -234,7 +236,9 @@ def run_import(
     key_field = importer.key_field()
     for row in rows:
         if row.number in repeats:
-            row.reject(key_field, _("与第 %(first)s 行重复(同一文件中同一记录出现两次)") % {"first": repeats[row.number]})
+            row.reject(
+                key_field, _("与第 %(first)s 行重复(同一文件中同一记录出现两次)") % {"first": repeats[row.number]}
+            )
     checkable = [row for row in rows if row.ok]
     importer.check(checkable, actor=actor, now=now)
     report.total = len(rows)

@@ -13,7 +13,9 @@ class UploadForm(forms.Form):
         % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)},
     )
     sheet = forms.CharField(label=_("工作表"), required=False, max_length=100, help_text=_("留空则读取第一张工作表"))
-    template = forms.ModelChoiceField(label=_("导入模板(列对应)"), queryset=ImportTemplate.objects.none(), required=False)
+    template = forms.ModelChoiceField(
+        label=_("导入模板(列对应)"), queryset=ImportTemplate.objects.none(), required=False
+    )
 
     def __init__(self, *args, templates=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -133,8 +133,23 @@ class EnterpriseImporter(Importer):
     label = gettext_lazy("企业名录")
     permission = "enterprise.create"
     columns = ENTERPRISE_COLUMNS
-    example = ("91310112MA1GB0000X", "上海示例生物科技有限公司", "2760", "浦江镇", "临港浦江国际科技城", "是",
-               "生物医药", "否", "2018-05-20", "5000000", "张三", "上海市闵行区浦江镇示例路1号", "", "", "")  # fmt: skip
+    example = (
+        "91310112MA1GB0000X",
+        "上海示例生物科技有限公司",
+        "2760",
+        "浦江镇",
+        "临港浦江国际科技城",
+        "是",
+        "医疗器械与设备",
+        "否",
+        "2018-05-20",
+        "5000000",
+        "张三",
+        "上海市闵行区浦江镇示例路1号",
+        "",
+        "",
+        "",
+    )
 
     def key(self, row: ParsedRow):
         code = row.values.get("uscc")

@@ -12,5 +12,7 @@ def jobs_visible(user):
 
 
 def templates_for(user, kind: str | None = None):
-    templates = ImportTemplate.objects.all() if user.is_superuser else scope_queryset(user, ImportTemplate.objects.all())
+    templates = (
+        ImportTemplate.objects.all() if user.is_superuser else scope_queryset(user, ImportTemplate.objects.all())
+    )
     return templates.filter(kind=kind) if kind else templates
