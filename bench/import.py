@@ -218,7 +218,9 @@ def measure(which: str, args) -> dict:
     if args.baseline_rows:
         command += ["--baseline-rows", str(args.baseline_rows)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    outcome = json.loads(output.strip().splitlines()[-1])
+    print(f"{which}: {outcome}", file=sys.stderr, flush=True)
+    return outcome
 
 
 def main(argv=None) -> None:

@@ -266,12 +266,12 @@ def parse_rows(
         parsed = ParsedRow(number=index + 1, values={}, raw={})
         for column, position, unit in plan:
             cell = row[position] if position < len(row) else None
-            parsed.raw[column.field] = normalise(cell)
+            text = parsed.raw[column.field] = normalise(cell)
             if formulas and (index, position) in formulas:
                 parsed.errors.append((column.field, "formula", {}))
                 continue
             try:
-                value = parse_cell(column, cell, unit)
+                value = parse_cell(column, text if column.kind == TEXT else cell, unit)
             except CellError as exc:
                 parsed.errors.append((column.field, exc.code, exc.params))
                 continue

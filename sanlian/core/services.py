@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .models import ApiToken, AuditEvent, Notification, NotificationPreference, Topic
 from .notifications import DEFAULT, deliveries, topic_of
+from .sql import copy_insert
 
 
 def jsonable(value):
@@ -82,7 +83,7 @@ def audit_records(*, actor, entries, now: datetime | None = None, batch_size: in
         batch = list(islice(events, batch_size))
         if not batch:
             return count
-        AuditEvent.objects.bulk_create(batch)
+        copy_insert(batch)
         count += len(batch)
 
 

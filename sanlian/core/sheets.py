@@ -23,7 +23,6 @@ EXCEL_EPOCH = date(1899, 12, 30)
 SERIAL_MIN, SERIAL_MAX = 1, 2958465  # 1900-01-01 … 9999-12-31
 # How far down a title block may push the header row.
 HEADER_SEARCH_ROWS = 20
-_SPACES = re.compile(r"\s+")
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
@@ -46,8 +45,10 @@ def normalise(value) -> str:
         value = value.date()
     if isinstance(value, date):
         return value.isoformat()
-    text = unicodedata.normalize("NFKC", str(value))
-    return _SPACES.sub(" ", text).strip()
+    text = str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
 
 
 def compact(value) -> str:

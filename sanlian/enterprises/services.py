@@ -93,12 +93,16 @@ def _validate(instance) -> None:
     validate_enterprise(instance)
 
 
-def validate_enterprise(instance, *, resolved=()) -> None:
+def validate_enterprise(instance, *, resolved=(), only=None) -> None:
     """The model's field rules (industry code, lengths, dates, money). `resolved` names the foreign
-    keys the caller has already looked up, so they are not fetched again (an import checks 100,000 rows).
+    keys the caller has already looked up, so they are not fetched again, and `only` limits the check
+    to the fields being set (the others were valid when stored): an import checks 100,000 rows.
     """
+    exclude = ["uscc", "created_at", "updated_at", *resolved]
+    if only is not None:
+        exclude += [f.name for f in Enterprise._meta.concrete_fields if f.name not in only]
     try:
-        instance.full_clean(exclude=["uscc", "created_at", "updated_at", *resolved], validate_unique=False)
+        instance.full_clean(exclude=exclude, validate_unique=False)
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
 

@@ -28,6 +28,7 @@ from sanlian.core.permissions import has_perm
 from sanlian.core.rowpipe import BOOL, DATE, INT, MONEY, Column, ParsedRow
 from sanlian.core.services import apply_changes, audit_records, jsonable
 from sanlian.core.sheets import compact
+from sanlian.core.sql import copy_insert
 from sanlian.core.validators import check_uscc
 from sanlian.enterprises.models import (
     AnnualReport,
@@ -73,6 +74,16 @@ class _Registry:
         clusters = list(Cluster.objects.all())
         self.clusters_by_id = {c.pk: c for c in clusters}
         self.clusters = {name: c for c in clusters for name in _names(c)}
+        self._labels: dict = {}
+
+    def jsonable(self, value):
+        """`jsonable` of the audit trail, with the reference objects' names computed once."""
+        if isinstance(value, Region | Park | Cluster):
+            key = (type(value), value.pk)
+            if key not in self._labels:
+                self._labels[key] = jsonable(value)
+            return self._labels[key]
+        return jsonable(value)
 
 
 class _Scope:
@@ -205,6 +216,9 @@ class EnterpriseImporter(Importer):
             if town is None or not scope.covers(town):
                 row.reject("uscc", _other_town(code))
                 return
+            if self._same(existing, data):
+                row.outcome, row.plan = "unchanged", None
+                return
             instance = self._instance(existing, registry)
             place = {"town": instance.town, "park": instance.park, "is_biomedical": instance.is_biomedical, **data}
             changes = apply_changes(instance, data)
@@ -216,19 +230,28 @@ class EnterpriseImporter(Importer):
             return
         try:
             check_place(actor=actor, data=place)
-            validate_enterprise(instance, resolved=FOREIGN_KEYS)
+            validate_enterprise(instance, resolved=FOREIGN_KEYS, only=set(data))
         except ValidationError as exc:
             for name, message in validation_messages(exc):
                 row.reject(name or "uscc", message)
             return
         if existing is None:
             row.outcome = "created"
-            changes = {name: [None, jsonable(value)] for name, value in data.items()}
+            changes = {name: [None, registry.jsonable(value)] for name, value in data.items()}
             changes["uscc"] = [None, code]
             changes["chain_nodes"] = [None, []]
         else:
             row.outcome = "updated" if changes else "unchanged"
         row.plan = (instance, changes)
+
+    @staticmethod
+    def _same(existing: dict, data: dict) -> bool:
+        """Whether the row holds what is stored already (compared without building a model instance)."""
+        for name, value in data.items():
+            stored = existing[f"{name}_id"] if name in FOREIGN_KEYS else existing[name]
+            if (value.pk if name in FOREIGN_KEYS else value) != stored:
+                return False
+        return True
 
     @staticmethod
     def _instance(values: dict, registry: _Registry) -> Enterprise:
@@ -244,7 +267,7 @@ class EnterpriseImporter(Importer):
             created = [row.plan[0] for row in batch if row.outcome == "created"]
             updated = [row for row in batch if row.outcome == "updated"]
             if created:
-                Enterprise.objects.bulk_create(created, batch_size=BATCH)
+                copy_insert(created)
             if updated:
                 fields = sorted({name for row in updated for name in row.plan[1]} | {"updated_at"})
                 for row in updated:
