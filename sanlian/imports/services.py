@@ -22,6 +22,9 @@ from .engine import check_size, run_import
 from .kinds import IMPORTERS, importer_for
 from .models import ImportJob, ImportTemplate
 
+# A sheet of 100,000 bad rows would make a huge JSON column; the counts stay exact beyond this.
+MAX_STORED_ERRORS = 20_000
+
 
 def import_dir() -> Path:
     path = Path(settings.SANLIAN_IMPORT_DIR)
@@ -110,7 +113,8 @@ def import_job_run(job_id: int) -> ImportJob:
         return job
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE, created=report.created, updated=report.updated, unchanged=report.unchanged,
-        rejected=report.rejected, applied=report.applied, errors=report.as_dict()["errors"], sheet=report.sheet,
+        rejected=report.rejected, applied=report.applied, errors=report.as_dict()["errors"][:MAX_STORED_ERRORS],
+        sheet=report.sheet,
         finished_at=timezone.now(),
     )  # fmt: skip
     job.refresh_from_db()
