@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from .models import ApiToken, AuditEvent, Notification, NotificationPreference, Topic
 from .notifications import DEFAULT, deliveries, topic_of
-from .sql import copy_insert
+from .sql import copy_insert, unsaved
 
 
 def jsonable(value):
@@ -65,9 +65,11 @@ def audit_records(*, actor, entries, now: datetime | None = None, batch_size: in
     """
     now = now or timezone.now()
     actor = actor if getattr(actor, "pk", None) else None
+    actor_id = actor.pk if actor is not None else None
     events = (
-        AuditEvent(
-            actor=actor,
+        unsaved(
+            AuditEvent,
+            actor_id=actor_id,
             action=action,
             target_type=target._meta.label_lower,
             target_id=str(target.pk),

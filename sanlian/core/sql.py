@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from django.db import connection, connections, models, transaction
+from django.db.models.base import ModelState
 
 Statement = tuple[str, Sequence]
 
@@ -78,6 +79,27 @@ def run_in_one_transaction(statements: Sequence[Statement]) -> list[list[tuple]]
 
 def _rows(cursor) -> list[tuple]:
     return cursor.fetchall() if cursor.description else []
+
+
+_PROTOTYPES: dict = {}
+
+
+def unsaved(model, **values):
+    """An unsaved instance for a bulk write, ~10× cheaper than `model(**values)` (which runs each field's
+    default and descriptor logic): the defaults are copied from a prototype built once per model.
+
+    Only for values the caller sets explicitly wherever a default is mutable or time-dependent (a JSON
+    dict, `timezone.now`): the prototype's default objects are shared.
+    """
+    prototype = _PROTOTYPES.get(model)
+    if prototype is None:
+        prototype = _PROTOTYPES[model] = model()
+    obj = model.__new__(model)
+    obj.__dict__.update(prototype.__dict__)
+    obj._state = ModelState()
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return obj
 
 
 # Fields whose Python value the driver writes as is (subclasses such as MoneyField are not in the set).

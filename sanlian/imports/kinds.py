@@ -28,7 +28,7 @@ from sanlian.core.permissions import has_perm
 from sanlian.core.rowpipe import BOOL, DATE, INT, MONEY, Column, ParsedRow
 from sanlian.core.services import apply_changes, audit_records, jsonable
 from sanlian.core.sheets import compact
-from sanlian.core.sql import copy_insert
+from sanlian.core.sql import copy_insert, unsaved
 from sanlian.core.validators import check_uscc
 from sanlian.enterprises.models import (
     AnnualReport,
@@ -223,7 +223,7 @@ class EnterpriseImporter(Importer):
             place = {"town": instance.town, "park": instance.park, "is_biomedical": instance.is_biomedical, **data}
             changes = apply_changes(instance, data)
         else:
-            instance = Enterprise(uscc=code, created_at=now, updated_at=now, **data)
+            instance = unsaved(Enterprise, uscc=code, created_at=now, updated_at=now, **data)
             place, changes = data, {}
         if "town" in data and not scope.covers(data["town"]):
             row.reject("town", _("该镇/街道不在您的管辖范围内"))
