@@ -208,7 +208,9 @@ def child(args) -> None:
     reset_registry()
     path = sheet_path(args.rows)
     outcome = run_ours(path) if args.child == "ours" else run_import_export(path, args.baseline_rows)
-    outcome["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    outcome["peak_rss_mb"] = usage.ru_maxrss / 1024
+    outcome["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)  # the whole process, Django set-up included
     print(json.dumps(outcome))
 
 
@@ -255,10 +257,13 @@ def main(argv=None) -> None:
     summary = {
         "rows": args.rows,
         "file_mb": round(path.stat().st_size / 1e6, 1),
+        "load_average_at_end": os.getloadavg(),
         "ours": {"median_s": round(ours_s, 2), "runs_s": [round(r["seconds"], 2) for r in ours],
+                 "cpu_s": [r["cpu_s"] for r in ours],
                  "created": ours[0]["created"], "rejected": ours[0]["rejected"],
                  "peak_rss_mb": round(max(r["peak_rss_mb"] for r in ours))},
         "import_export": {"rows_imported": base_rows, "median_s": round(base_s, 2),
+                          "cpu_s": [r["cpu_s"] for r in baseline],
                           "extrapolated_to_all_rows_s": round(base_full, 1) if base_rows < args.rows else None,
                           "created": baseline[0]["created"], "rejected": baseline[0]["rejected"],
                           "peak_rss_mb": round(max(r["peak_rss_mb"] for r in baseline))},

@@ -75,6 +75,7 @@ class _Registry:
         self.clusters_by_id = {c.pk: c for c in clusters}
         self.clusters = {name: c for c in clusters for name in _names(c)}
         self._labels: dict = {}
+        self.memo: dict = {}  # (field, value) → field errors, for this import
 
     def jsonable(self, value):
         """`jsonable` of the audit trail, with the reference objects' names computed once."""
@@ -230,7 +231,7 @@ class EnterpriseImporter(Importer):
             return
         try:
             check_place(actor=actor, data=place)
-            validate_enterprise(instance, resolved=FOREIGN_KEYS, only=set(data))
+            validate_enterprise(instance, resolved=FOREIGN_KEYS, only=set(data), memo=registry.memo)
         except ValidationError as exc:
             for name, message in validation_messages(exc):
                 row.reject(name or "uscc", message)
