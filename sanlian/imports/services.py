@@ -106,11 +106,11 @@ def import_job_run(job_id: int) -> ImportJob:
             partial=job.partial, progress=progress,
         )  # fmt: skip
     except ValidationError as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, message=error_text(exc), finished_at=timezone.now()
-        )
-        job.refresh_from_db()
-        return job
+        return _failed(job, error_text(exc))
+    except Exception:
+        # A database error while writing (e.g. the same USCC registered meanwhile) rolled everything back.
+        _failed(job, _("导入时发生错误,未写入任何数据,请重试"))
+        raise
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE, created=report.created, updated=report.updated, unchanged=report.unchanged,
         rejected=report.rejected, applied=report.applied, errors=report.as_dict()["errors"][:MAX_STORED_ERRORS],
@@ -121,6 +121,14 @@ def import_job_run(job_id: int) -> ImportJob:
     if not job.dry_run:
         # The file was only kept for this run (the dry run's confirmation uses the same file).
         job_file(job).unlink(missing_ok=True)
+    return job
+
+
+def _failed(job: ImportJob, message: str) -> ImportJob:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
     return job
 
 

@@ -160,3 +160,26 @@ def test_an_enterprise_user_cannot_open_the_import_pages(client, enterprise_admi
     client.force_login(enterprise_admin)
 
     assert client.get(reverse("imports:start")).status_code == 403
+
+
+class _HugeUpload:
+    """An upload that claims 50 MB and fails if anything tries to read it."""
+
+    name, size = "big.xlsx", 50 * 1024 * 1024
+
+    def chunks(self):
+        raise AssertionError("a refused file must not be read")
+
+    read = chunks
+
+
+def test_a_50_mb_upload_is_refused_by_its_size_before_it_is_read_or_stored(pujiang_officer):
+    from django.core.exceptions import ValidationError
+
+    from sanlian.imports.services import import_job_create
+
+    with pytest.raises(ValidationError) as refused:
+        import_job_create(actor=pujiang_officer, kind="enterprises", upload=_HugeUpload())
+
+    assert "32 MB" in refused.value.message_dict["file"][0]
+    assert not ImportJob.objects.exists()
