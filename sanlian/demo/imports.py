@@ -2,7 +2,8 @@
 
 The sheet updates three demo enterprises of 浦江镇 (a new address, registered capital in 万元), repeats
 one unchanged, and has two bad rows — a USCC registered in 莘庄镇 (outside her scope), and a repeat of the
-first row with an impossible date — so /imports/ shows the report with its errors. Confirming with 有错误时仍导入无误的行 updates the three.
+first row with an impossible date — so /imports/ shows the report with its errors. Confirming with
+有错误时仍导入无误的行 updates the three.
 """
 
 from io import BytesIO

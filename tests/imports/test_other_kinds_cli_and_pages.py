@@ -183,3 +183,16 @@ def test_a_50_mb_upload_is_refused_by_its_size_before_it_is_read_or_stored(pujia
 
     assert "32 MB" in refused.value.message_dict["file"][0]
     assert not ImportJob.objects.exists()
+
+
+def test_sanlian_import_ip_runs_the_ip_portfolio_importer(pujiang_officer, tmp_path, capsys):
+    path = tmp_path / "ip.xlsx"
+    path.write_bytes(
+        xlsx([["统一社会信用代码", "类型", "号码", "名称", "状态"], ["91310112MA1GB0000Y", "商标", "1", "x", "已注册"]])
+    )
+
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import", "ip", str(path), "--json", "--user", pujiang_officer.username)
+
+    result = json.loads(capsys.readouterr().out)
+    assert exit_info.value.code == 1 and result["rejected"] == 1 and result["errors"][0]["column"] == "统一社会信用代码"
