@@ -225,7 +225,7 @@ class EnterpriseImporter(Importer):
             changes = apply_changes(instance, data)
         else:
             instance = unsaved(Enterprise, uscc=code, created_at=now, updated_at=now, **data)
-            place, changes = data, {}
+            place, changes = {"is_biomedical": instance.is_biomedical, **data}, {}
         if "town" in data and not scope.covers(data["town"]):
             row.reject("town", _("该镇/街道不在您的管辖范围内"))
             return

@@ -161,3 +161,12 @@ def test_csv_files_in_utf8_with_or_without_bom_and_in_gb18030_are_read(pujiang_o
 
     assert report.created == 1, report.errors
     assert Enterprise.objects.get(uscc=code).name == "上海导入测试生物科技有限公司"
+
+
+def test_a_cluster_on_a_new_enterprise_not_marked_biomedical_is_refused_like_a_manual_edit(pujiang_officer):
+    header = ["统一社会信用代码", "企业名称", "国民经济行业代码", "所在镇/街道", "产业集群"]
+    data = xlsx([header, [factories.new_uscc(), "无标记公司", "2760", "浦江镇", "医疗器械与设备"]])
+
+    report = run(pujiang_officer, data)
+
+    assert report.rejected == 1 and report.errors[0].column == "产业集群"
