@@ -110,7 +110,7 @@ def validate_enterprise(instance, *, resolved=(), only=None, memo: dict | None =
         except ValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         return
-    errors = {}
+    errors, exclude = {}, set(exclude)
     for field in Enterprise._meta.concrete_fields:
         if field.name in exclude:
             continue
