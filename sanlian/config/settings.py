@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sanlian.space",
     "sanlian.community",
     "sanlian.dashboard",
+    "sanlian.imports",
     "sanlian.demo",
     "ninja",  # django-ninja's bundled Swagger UI files: the API docs work without a CDN
 ]
@@ -151,6 +152,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Uploaded import files wait here for their job: outside MEDIA_ROOT and STATIC_ROOT, so never served.
+SANLIAN_IMPORT_DIR = VAR_DIR / "imports"
 
 EMAIL_BACKEND = os.environ.get("SANLIAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Links in emails and SMS are absolute: the platform's public address.

@@ -32,6 +32,7 @@ urlpatterns = [
     path("chain/", include("sanlian.chain.urls")),
     path("desk/", include("sanlian.servicedesk.urls")),
     path("space/", include("sanlian.space.urls")),
+    path("imports/", include("sanlian.imports.urls")),
     path("orgs/", include(("sanlian.community.org_urls", "orgs"))),
     path("events/", include(("sanlian.community.event_urls", "events"))),
     path("news/", include(("sanlian.community.news_urls", "news"))),

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .models import ApiToken, AuditEvent, Notification, NotificationPreference, Topic
 from .notifications import DEFAULT, deliveries, topic_of
+from .sql import copy_insert, unsaved
 
 
 def jsonable(value):
@@ -55,6 +57,36 @@ def audit_record(
         note=note,
         created_at=now or timezone.now(),
     )
+
+
+def audit_records(*, actor, entries, now: datetime | None = None, batch_size: int = 2000) -> int:
+    """Many audit events in bulk (imports): `entries` are (action, target, changes, enterprise_id, note)
+    with the same action names and {field: [old, new]} changes as `audit_record`. Returns the count.
+    """
+    now = now or timezone.now()
+    actor = actor if getattr(actor, "pk", None) else None
+    actor_id = actor.pk if actor is not None else None
+    events = (
+        unsaved(
+            AuditEvent,
+            actor_id=actor_id,
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            enterprise_id=enterprise_id,
+            changes=changes or {},
+            note=note,
+            created_at=now,
+        )
+        for action, target, changes, enterprise_id, note in entries
+    )
+    count = 0
+    while True:
+        batch = list(islice(events, batch_size))
+        if not batch:
+            return count
+        copy_insert(batch)
+        count += len(batch)
 
 
 def notification_send(

@@ -7,8 +7,10 @@ Django's default) and one after another elsewhere (SQLite is in-process, so a ro
 """
 
 from collections.abc import Sequence
+from functools import partial
 
-from django.db import connection, transaction
+from django.db import connection, connections, models, transaction
+from django.db.models.base import ModelState
 
 Statement = tuple[str, Sequence]
 
@@ -77,3 +79,69 @@ def run_in_one_transaction(statements: Sequence[Statement]) -> list[list[tuple]]
 
 def _rows(cursor) -> list[tuple]:
     return cursor.fetchall() if cursor.description else []
+
+
+_PROTOTYPES: dict = {}
+
+
+def unsaved(model, **values):
+    """An unsaved instance for a bulk write, ~10× cheaper than `model(**values)` (which runs each field's
+    default and descriptor logic): the defaults are copied from a prototype built once per model.
+
+    Only for values the caller sets explicitly wherever a default is mutable or time-dependent (a JSON
+    dict, `timezone.now`): the prototype's default objects are shared.
+    """
+    prototype = _PROTOTYPES.get(model)
+    if prototype is None:
+        prototype = _PROTOTYPES[model] = model()
+    obj = model.__new__(model)
+    obj.__dict__.update(prototype.__dict__)
+    obj._state = ModelState()
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return obj
+
+
+# Fields whose Python value the driver writes as is (subclasses such as MoneyField are not in the set).
+_PLAIN_FIELDS = frozenset({
+    models.AutoField, models.BigAutoField, models.CharField, models.TextField, models.SlugField, models.BooleanField,
+    models.IntegerField, models.BigIntegerField, models.PositiveIntegerField, models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField, models.DateField, models.DateTimeField, models.ForeignKey,
+})  # fmt: skip
+
+
+def copy_insert(objs: Sequence, *, batch_size: int = 2000) -> None:
+    """Insert unsaved model instances of one model, setting their primary keys, like `bulk_create`.
+
+    On PostgreSQL the rows go through COPY (the driver formats them in C), with ids drawn from the
+    table's sequence first: several times faster than bulk_create's INSERT for the large batches of an
+    import. Elsewhere it is bulk_create. Values are prepared by each field (money → fen, JSON, dates).
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=batch_size)
+        return
+    meta = model._meta
+    pk = meta.pk
+    quote = connection.ops.quote_name
+    fields = list(meta.concrete_fields)
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, pk.column, len(objs)],
+        )
+        for obj, (new_id,) in zip(objs, cursor.fetchall(), strict=True):
+            setattr(obj, pk.attname, new_id)
+        real = connections[connection.alias]  # not the thread-local proxy, once per value
+        attnames = [f.attname for f in fields]
+        preps = [None if type(f) in _PLAIN_FIELDS else partial(f.get_db_prep_save, connection=real) for f in fields]
+        with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                values = [getattr(obj, name) for name in attnames]
+                copy.write_row([v if p is None or v is None else p(v) for p, v in zip(preps, values, strict=True)])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias

@@ -34,6 +34,7 @@ from sanlian.enterprises.signals import facts_announcements_paused
 
 from . import chain_events, chain_postings, community, community_events, community_news, desk, desk_providers, story
 from . import community_orgs as orgs_demo
+from . import imports as imports_demo
 from . import ip_portfolio as ip_demo
 from . import policies as policy_demo
 from . import space as space_demo
@@ -59,6 +60,7 @@ class LoadResult:
     talent: talent_demo.TalentLoadResult = field(default_factory=talent_demo.TalentLoadResult)
     chain: dict = field(default_factory=dict)  # counts of the supply–demand and matchmaking demo
     community: dict = field(default_factory=dict)  # counts of the organisations, events and news demo
+    imports: dict = field(default_factory=dict)  # the import demo's dry-run job
     desk: dict = field(default_factory=dict)  # counts of the service-desk and visits demo
     providers: dict = field(default_factory=dict)  # counts of the service-provider catalogue demo
     ip: dict = field(default_factory=dict)  # counts of the IP portfolio demo
@@ -297,6 +299,7 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     result.community.update(community_news.load(users=users, today=timezone.localdate()))
     result.community["preferences"] = community.set_preferences(users=users, now=now)
     result.community.update(community_events.load(users=users, now=now, rng=random.Random(seed + 9)))
+    result.imports = imports_demo.load(users=users)
     return result
 
 
@@ -319,6 +322,7 @@ def demo_unload() -> dict[str, int]:
     community_events.unload()  # its events hold on to the organisations, its guests to the enterprises
     community.unload()
     MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()
+    imports_demo.unload(DEMO_USERNAMES)
     users = User.objects.filter(username__in=DEMO_USERNAMES)
     audit, _ = AuditEvent.objects.filter(Q(enterprise_id__in=ids) | Q(actor__in=users)).delete()
     user_count = users.count()

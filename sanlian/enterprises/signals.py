@@ -29,3 +29,12 @@ def announce_facts_changed(*, enterprise_id: int, fields) -> None:
         return
     fields = sorted(fields)
     transaction.on_commit(lambda: facts_changed.send(sender=None, enterprise_ids=[enterprise_id], fields=fields))
+
+
+def announce_facts_changed_many(*, enterprise_ids, fields) -> None:
+    """One announcement for a batch of enterprises (imports), sent after the transaction commits."""
+    if getattr(_quiet, "on", False):
+        return
+    ids, fields = sorted(set(enterprise_ids)), sorted(set(fields))
+    if ids:
+        transaction.on_commit(lambda: facts_changed.send(sender=None, enterprise_ids=ids, fields=fields))
