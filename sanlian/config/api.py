@@ -6,6 +6,7 @@ an action the caller's role may not take, 404 for what does not exist or is outs
 """
 
 import json
+import math
 from pathlib import Path
 
 import ninja
@@ -17,10 +18,11 @@ from django.shortcuts import render
 from django.template import RequestContext, Template
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.openapi.docs import Swagger
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.throttling import SimpleRateThrottle
 
 from sanlian.chain.api import router as chain_router
 from sanlian.core.api import router as core_router
@@ -68,6 +70,44 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
+class _SettingsRate(SimpleRateThrottle):
+    """A cache-backed sliding-window limit whose rate is read from settings on every request, so a change of
+    settings (or a test's override) applies at once. A rate of None switches the limit off."""
+
+    setting = ""
+
+    def __init__(self):  # the rate is read per request, not once at start-up
+        self.rate = None
+
+    def allow_request(self, request):
+        self.rate = getattr(settings, self.setting, None)
+        if not self.rate:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class UserRate(_SettingsRate):
+    """Per authenticated user, whichever token or session they call with (SANLIAN_API_RATE_USER)."""
+
+    setting = "SANLIAN_API_RATE_USER"
+
+    def get_cache_key(self, request):
+        user = getattr(request, "auth", None)
+        return None if user is None else f"sanlian_api_rate_user_{user.pk}"
+
+
+class AnonRate(_SettingsRate):
+    """Per client address for the public operations (SANLIAN_API_RATE_ANON); honours NINJA_NUM_PROXIES."""
+
+    setting = "SANLIAN_API_RATE_ANON"
+
+    def get_cache_key(self, request):
+        if getattr(request, "auth", None) is not None:
+            return None
+        return f"sanlian_api_rate_anon_{self.get_ident(request)}"
+
+
 class LocalSwagger(Swagger):
     """Swagger UI from django-ninja's bundled files, never from a CDN (government intranets).
 
@@ -109,9 +149,12 @@ api = SanlianAPI(
         "The Sanlian platform API. Scoped to the caller by the same permission layer as the pages. "
         "Authenticate with `Authorization: Bearer <key>` (`sanlian create_api_token <username>`) or the "
         'browser session. Money is a decimal string of yuan, e.g. "5400000000.00"; reference codes '
-        "(towns, parks, clusters, chain nodes) are the stable identifiers."
+        "(towns, parks, clusters, chain nodes) are the stable identifiers. Tokens expire; make and revoke "
+        "your own at /account/tokens/. Calls are rate-limited per user and per anonymous address: "
+        "429 with a Retry-After header when exceeded."
     ),
     auth=[TokenAuth(), SessionAuth()],
+    throttle=[UserRate(), AnonRate()],
     urls_namespace="api",
     docs=LocalSwagger(),
 )
@@ -202,6 +245,15 @@ def unauthenticated(request, exc):
         request, {"detail": _("未登录或接口令牌无效"), "code": "unauthenticated"}, status=401
     )
     response["WWW-Authenticate"] = 'Bearer realm="sanlian"'
+    return response
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc):
+    response = api.create_response(
+        request, {"detail": _("请求过于频繁,请稍后再试"), "code": "rate_limited"}, status=429
+    )
+    response["Retry-After"] = str(max(1, math.ceil(exc.wait or 1)))
     return response
 
 

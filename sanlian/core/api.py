@@ -70,7 +70,8 @@ class InvalidInputOut(Schema):
 
 
 # The error answers every endpoint may give, documented so clients (and the schema tests) know them.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut}
+# 429: too many calls (per user, or per address when anonymous), with a Retry-After header.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut, 429: ErrorOut}
 
 
 # Bounds of integers that reach the database: beyond them SQLite and PostgreSQL overflow (a 500, not a 422).
