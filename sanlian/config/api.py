@@ -21,17 +21,18 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.openapi.docs import Swagger
-from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
 from sanlian.chain.api import router as chain_router
+from sanlian.community.api import router as community_router
+from sanlian.core.api import SessionAuth, TokenAuth, inbox_router
 from sanlian.core.api import router as core_router
-from sanlian.core.services import api_token_authenticate
 from sanlian.dashboard.api import router as dashboard_router
 from sanlian.enterprises.api import router as enterprises_router
 from sanlian.policies.api import router as policies_router
 from sanlian.policies.call_api import router as calls_router
 from sanlian.servicedesk.api import router as desk_router
+from sanlian.servicedesk.ip_api import router as ip_router
 from sanlian.servicedesk.provider_api import router as providers_router
 from sanlian.space.api import router as space_router
 from sanlian.talent.api import router as talent_router
@@ -39,35 +40,9 @@ from sanlian.talent.api import router as talent_router
 NINJA_SWAGGER_TEMPLATE = Path(ninja.__file__).parent / "templates" / "ninja" / "swagger.html"
 
 
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer <key>`; only the key's SHA-256 is stored."""
-
-    def authenticate(self, request, token):
-        user = api_token_authenticate(key=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class SessionAuth(APIKeyCookie):
-    """The logged-in browser session, so the interactive docs work after login.
-
-    CSRF is checked on unsafe methods whenever the session cookie is sent; a request without the cookie
-    (an integration with a wrong token, say) is simply unauthenticated and gets 401, not a CSRF 403.
-    """
-
-    param_name = settings.SESSION_COOKIE_NAME
-
-    def _get_key(self, request):
-        if self.param_name not in request.COOKIES:
-            return None
-        return super()._get_key(request)
-
-    def authenticate(self, request, key):
-        if key is None:
-            return None
-        user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated else None
+def _signed_in(user) -> bool:
+    # A public operation's caller without credentials is authenticated as AnonymousUser (core.api.PUBLIC).
+    return user is not None and user.is_authenticated
 
 
 class _SettingsRate(SimpleRateThrottle):
@@ -94,7 +69,7 @@ class UserRate(_SettingsRate):
 
     def get_cache_key(self, request):
         user = getattr(request, "auth", None)
-        return None if user is None else f"sanlian_api_rate_user_{user.pk}"
+        return f"sanlian_api_rate_user_{user.pk}" if _signed_in(user) else None
 
 
 class AnonRate(_SettingsRate):
@@ -103,7 +78,7 @@ class AnonRate(_SettingsRate):
     setting = "SANLIAN_API_RATE_ANON"
 
     def get_cache_key(self, request):
-        if getattr(request, "auth", None) is not None:
+        if _signed_in(getattr(request, "auth", None)):
             return None
         return f"sanlian_api_rate_anon_{self.get_ident(request)}"
 
@@ -169,6 +144,9 @@ api.add_router("", chain_router)
 api.add_router("", desk_router)
 api.add_router("", providers_router)
 api.add_router("", space_router)
+api.add_router("", community_router)
+api.add_router("", ip_router)
+api.add_router("", inbox_router)
 
 
 # ---------------------------------------------------------------- errors
