@@ -85,6 +85,9 @@ ROUTES = [
     ("patch", "/ip/assets/1"),
     ("post", "/ip/assets/1/lapse"),
     ("get", "/inbox"),
+    ("post", "/enterprises/1/contacts"),
+    ("post", "/contacts/1/reveal"),
+    ("post", "/enterprises/1/certifications"),
     ("post", "/inbox/read"),
 ]
 
