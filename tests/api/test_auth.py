@@ -88,6 +88,17 @@ ROUTES = [
     ("post", "/enterprises/1/contacts"),
     ("post", "/contacts/1/reveal"),
     ("post", "/enterprises/1/certifications"),
+    ("get", "/space/listings/manage"),
+    ("post", "/space/listings"),
+    ("patch", "/space/listings/1"),
+    ("post", "/space/listings/1/transition"),
+    ("get", "/space/requests"),
+    ("post", "/space/requests"),
+    ("get", "/space/requests/1"),
+    ("post", "/space/requests/1/close"),
+    ("get", "/space/viewings"),
+    ("post", "/space/requests/1/viewings"),
+    ("post", "/space/viewings/1/transition"),
     ("post", "/inbox/read"),
 ]
 
@@ -96,6 +107,7 @@ ROUTES = [
 # organisations (tests/api/test_community.py calls them without credentials).
 PUBLIC_ROUTES = {
     ("get", "/space/listings"),
+    ("get", "/space/listings/{pk}"),
     ("get", "/news"),
     ("get", "/news/{pk}"),
     ("get", "/events"),
