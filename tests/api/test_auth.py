@@ -88,6 +88,8 @@ ROUTES = [
     ("post", "/enterprises/1/contacts"),
     ("post", "/contacts/1/reveal"),
     ("post", "/enterprises/1/certifications"),
+    ("post", "/desk/providers/1/requests"),
+    ("post", "/desk/providers/1/ratings"),
     ("get", "/space/listings/manage"),
     ("post", "/space/listings"),
     ("patch", "/space/listings/1"),
