@@ -24,6 +24,7 @@ from ninja.openapi.docs import Swagger
 from ninja.throttling import SimpleRateThrottle
 
 from sanlian.chain.api import router as chain_router
+from sanlian.chain.event_api import router as match_events_router
 from sanlian.community.api import router as community_router
 from sanlian.core.api import SessionAuth, TokenAuth, inbox_router
 from sanlian.core.api import router as core_router
@@ -147,6 +148,7 @@ api.add_router("", space_router)
 api.add_router("", community_router)
 api.add_router("", ip_router)
 api.add_router("", inbox_router)
+api.add_router("", match_events_router)
 
 
 # ---------------------------------------------------------------- errors
