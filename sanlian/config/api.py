@@ -21,12 +21,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.openapi.docs import Swagger
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.throttling import SimpleRateThrottle
 
 from sanlian.chain.api import router as chain_router
 from sanlian.chain.event_api import router as match_events_router
 from sanlian.community.api import router as community_router
-from sanlian.core.api import SessionAuth, TokenAuth, inbox_router
+from sanlian.core.api import SessionAuth, TokenAuth, anonymous, inbox_router
 from sanlian.core.api import router as core_router
 from sanlian.dashboard.api import router as dashboard_router
 from sanlian.enterprises.api import router as enterprises_router
@@ -101,7 +103,32 @@ class LocalSwagger(Swagger):
         return HttpResponse(Template(source).render(RequestContext(request, context)))
 
 
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object. Anything else (a list, a number) is refused as a bad
+    body (400), rather than read as an object with every field left out, which would accept it as empty."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return data
+
+
+class SanlianOpenAPISchema(OpenAPISchema):
+    def operation_security(self, operation):
+        # A public operation (core.api.PUBLIC) takes credentials but does not need them: `{}` says so.
+        result = super().operation_security(operation)
+        if result is not None and anonymous in operation.auth_callbacks:
+            result.append({})
+        return result
+
+
 class SanlianAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return SanlianOpenAPISchema(self, path_prefix)
+
     def _get_urls(self):
         # Ninja authenticates its views itself: Django's LoginRequiredMiddleware must not redirect them.
         # Ninja builds new view callables on every `api.urls`, so they are marked as they are built.
@@ -131,6 +158,7 @@ api = SanlianAPI(
     ),
     auth=[TokenAuth(), SessionAuth()],
     throttle=[UserRate(), AnonRate()],
+    parser=ObjectBodyParser(),
     urls_namespace="api",
     docs=LocalSwagger(),
 )
@@ -241,7 +269,7 @@ def throttled(request, exc):
 def http_error(request, exc):
     # Raised by ninja itself: a body that is not JSON (400), a failed CSRF check of a session request (403).
     if exc.status_code == 400:
-        detail, code = _("请求体不是有效的 JSON"), "bad_request"
+        detail, code = _("请求体须为 JSON 对象"), "bad_request"
     elif "CSRF" in str(exc):
         detail, code = _("CSRF 校验失败,请刷新页面后重试"), "csrf_failed"
     else:

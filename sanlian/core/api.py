@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -154,6 +154,22 @@ def _bad_date():
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def refuse_nulls(data: dict, schema: type[Schema]) -> None:
+    """A PATCH (ninja's PatchDict makes every field optional *and* nullable) may not set null where the full
+    schema takes no null: 422 naming the field, instead of an integrity error from the database."""
+    errors = {
+        name: [_("该项不能为空")]
+        for name, value in data.items()
+        if value is None and name in schema.model_fields and not _nullable(schema.model_fields[name].annotation)
+    }
+    if errors:
+        raise DjangoValidationError(errors)
+
+
+def _nullable(annotation) -> bool:
+    return annotation is None or type(None) in get_args(annotation)
 
 
 # ---------------------------------------------------------------- /me

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import PatchDict, Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from sanlian.core.api import ERRORS, MAX_ID, Pagination
+from sanlian.core.api import ERRORS, MAX_ID, Pagination, refuse_nulls
 from sanlian.core.permissions import get_scoped, require
 
 from . import selectors, services
@@ -148,6 +148,7 @@ def enterprise_create(request, payload: EnterpriseIn):
 def enterprise_update(request, payload: PatchDict[EnterpriseIn], pk: int = Path(..., ge=1, le=MAX_ID)):
     user = request.auth
     enterprise = get_scoped(user, "enterprise.edit", Enterprise.objects.all(), pk=pk)
+    refuse_nulls(dict(payload), EnterpriseIn)
     data = _resolve_codes(dict(payload))
     uscc = data.pop("uscc", None)
     reason = data.pop("uscc_override_reason", "") or ""
