@@ -80,8 +80,8 @@ class RegisterIn(Schema):
 
 
 class MeetingIn(Schema):
-    recipient: int = Field(ge=1, le=MAX_ID, description="洽谈对象(参会企业的报名 id)/ participant id")
-    slot: int = Field(ge=1, le=MAX_ID, description="时段 id / slot id")
+    recipient: int = Field(ge=1, le=MAX_ID, strict=True, description="洽谈对象(参会企业的报名 id)/ participant id")
+    slot: int = Field(ge=1, le=MAX_ID, strict=True, description="时段 id / slot id")
     message: str = Field("", max_length=300)
 
 

@@ -73,7 +73,7 @@ class IPAssetIn(Schema):
     status: str = Field("pending", description="pending、granted、lapsed、refused")
     filing_date: IsoDate | None = Field(None, description="申请日(专利必填)/ filing date")
     grant_date: IsoDate | None = Field(None, description="授权/注册日 / grant date")
-    trademark_class: int | None = Field(None, ge=1, le=45, description="商标类别 1–45 / trademark class")
+    trademark_class: int | None = Field(None, ge=1, le=45, strict=True, description="商标类别 1–45 / trademark class")
     co_owners: str = Field("", description="共有权人 / co-owners")
     expiry_date: IsoDate | None = Field(None, description="有效期至(仅工作人员可修正)/ expiry, officers only")
 
@@ -85,7 +85,7 @@ class IPAssetPatch(Schema):
     status: str | None = None
     filing_date: IsoDate | None = None
     grant_date: IsoDate | None = None
-    trademark_class: int | None = Field(None, ge=1, le=45)
+    trademark_class: int | None = Field(None, ge=1, le=45, strict=True)
     co_owners: str | None = None
     expiry_date: IsoDate | None = Field(None, description="null:恢复为法定期限(工作人员)/ null: back to the term")
 

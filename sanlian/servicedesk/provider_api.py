@@ -139,7 +139,9 @@ def provider_detail(request, pk: int = Path(..., ge=1, le=MAX_ID)):
 
 
 class ProviderRequestIn(Schema):
-    provider_service: int = Field(ge=1, le=MAX_ID, description="该机构在售服务的 id / the provider's service id")
+    provider_service: int = Field(
+        ge=1, le=MAX_ID, strict=True, description="该机构在售服务的 id / the provider's service id"
+    )
     title: str = Field(description="4–100 个字 / 4–100 characters")
     body: str = Field(description="10–4000 个字 / 10–4,000 characters")
 
@@ -152,8 +154,8 @@ class ProviderRequestOut(Schema):
 
 
 class RatingIn(Schema):
-    request: int = Field(ge=1, le=MAX_ID, description="经该机构办结的本企业诉求 id / own closed request")
-    score: int = Field(description="1–5")
+    request: int = Field(ge=1, le=MAX_ID, strict=True, description="经该机构办结的本企业诉求 id / own closed request")
+    score: int = Field(strict=True, description="1–5")
     comment: str = ""
 
 

@@ -319,7 +319,7 @@ class ViewingOut(Schema):
 
 
 class BookIn(Schema):
-    listing: int = Field(ge=1, le=MAX_ID, description="房源 id / listing id")
+    listing: int = Field(ge=1, le=MAX_ID, strict=True, description="房源 id / listing id")
     starts_at: datetime = Field(description="看房时间(整点或半点)/ when, on the hour or half hour")
     note: str = Field("", max_length=1000)
 

@@ -1,6 +1,7 @@
 """Rate limits per user and per anonymous address: 429 JSON with Retry-After, others unaffected."""
 
 import pytest
+from django.conf import settings as django_settings
 
 from .client import ApiClient
 
@@ -50,7 +51,7 @@ def test_anonymous_public_calls_are_limited_per_address(tiny_rates, db):
 
 def test_the_429_answer_is_localised(tiny_rates, api_as, pujiang_officer):
     client = api_as(pujiang_officer)
-    client.headers["Accept-Language"] = "en"
+    client.client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"  # the language the user chose
     for _ in range(3):
         client.get("/me")
 
