@@ -384,7 +384,14 @@ def event_registration_decide(request, payload: RegistrationDecisionIn, pk: int 
 def event_check_in(request, payload: CheckInIn, pk: int = Pk):
     user = request.auth
     event = event_selectors.event_for(user, pk)
-    done = event_services.registration_check_in(actor=user, event=event, scanned=payload.scanned, now=timezone.now())
+    try:
+        done = event_services.registration_check_in(
+            actor=user, event=event, scanned=payload.scanned, now=timezone.now()
+        )
+    except ValidationError as exc:
+        # The service names the check-in token; in the API it arrives as `scanned`.
+        errors = exc.message_dict
+        raise ValidationError({"scanned" if k == "token" else k: v for k, v in errors.items()}) from None
     return Registration.objects.select_related("event", "user", "enterprise").get(pk=done.pk)
 
 
