@@ -45,13 +45,16 @@ def test_an_officer_reads_a_draft_of_their_town_and_another_towns_officer_gets_4
 
 
 def test_an_officer_drafts_an_article_for_their_town(api_as, pujiang_officer):
-    body = {**article_data(), "region": "pujiang", "tags": ["人才", "论坛"], "status": "published", "author": 1}
+    extra = {"status": "published", "author": 1, "is_staff": True, "is_superuser": True}
+    body = {**article_data(), "region": "pujiang", "tags": ["人才", "论坛"], **extra}
 
     response = api_as(pujiang_officer).post("/news", body)
 
     assert response.status_code == 201, response.json()
     article = Article.objects.get(pk=response.json()["id"])
     assert article.status == "draft" and article.author == pujiang_officer  # status and author ignored
+    pujiang_officer.refresh_from_db()
+    assert not pujiang_officer.is_staff and not pujiang_officer.is_superuser
     assert sorted(response.json()["tags"]) == ["人才", "论坛"]
 
 
