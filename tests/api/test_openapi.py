@@ -12,6 +12,8 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from sanlian.config.wsgi import application
@@ -183,9 +185,19 @@ def test_generated_reads_conform_to_the_document(case, registry, district_key):
 def _on_existing_objects(case, ids: dict) -> None:
     """Point the path parameters at the world's objects, so generated calls reach real ones (not just 404)."""
     template = case.operation.path.removeprefix(API)
-    if template in ids:
+    if template in ids and not _path_made_invalid(case):
         for name, value in ids[template].items():
             case.path_parameters[name] = value
+
+
+def _path_made_invalid(case) -> bool:
+    """A negative case whose path parameters were made schema-violating on purpose keeps them: replacing
+    them with valid ids would make the API accept what the check expects it to refuse."""
+    meta = getattr(case, "_meta", None)
+    if meta is None:
+        return False
+    info = meta.components.get(ParameterLocation.PATH)
+    return info is not None and info.mode == GenerationMode.NEGATIVE
 
 
 GENERATED = settings(
