@@ -6,6 +6,7 @@ an action the caller's role may not take, 404 for what does not exist or is outs
 """
 
 import json
+import math
 from pathlib import Path
 
 import ninja
@@ -17,19 +18,24 @@ from django.shortcuts import render
 from django.template import RequestContext, Template
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.openapi.docs import Swagger
-from ninja.security import APIKeyCookie, HttpBearer
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
+from ninja.throttling import SimpleRateThrottle
 
 from sanlian.chain.api import router as chain_router
+from sanlian.chain.event_api import router as match_events_router
+from sanlian.community.api import router as community_router
+from sanlian.core.api import SessionAuth, TokenAuth, anonymous, inbox_router
 from sanlian.core.api import router as core_router
-from sanlian.core.services import api_token_authenticate
 from sanlian.dashboard.api import router as dashboard_router
 from sanlian.enterprises.api import router as enterprises_router
 from sanlian.policies.api import router as policies_router
 from sanlian.policies.call_api import router as calls_router
 from sanlian.servicedesk.api import router as desk_router
+from sanlian.servicedesk.ip_api import router as ip_router
 from sanlian.servicedesk.provider_api import router as providers_router
 from sanlian.space.api import router as space_router
 from sanlian.talent.api import router as talent_router
@@ -37,35 +43,47 @@ from sanlian.talent.api import router as talent_router
 NINJA_SWAGGER_TEMPLATE = Path(ninja.__file__).parent / "templates" / "ninja" / "swagger.html"
 
 
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer <key>`; only the key's SHA-256 is stored."""
-
-    def authenticate(self, request, token):
-        user = api_token_authenticate(key=token)
-        if user is not None:
-            request.user = user
-        return user
+def _signed_in(user) -> bool:
+    # A public operation's caller without credentials is authenticated as AnonymousUser (core.api.PUBLIC).
+    return user is not None and user.is_authenticated
 
 
-class SessionAuth(APIKeyCookie):
-    """The logged-in browser session, so the interactive docs work after login.
+class _SettingsRate(SimpleRateThrottle):
+    """A cache-backed sliding-window limit whose rate is read from settings on every request, so a change of
+    settings (or a test's override) applies at once. A rate of None switches the limit off."""
 
-    CSRF is checked on unsafe methods whenever the session cookie is sent; a request without the cookie
-    (an integration with a wrong token, say) is simply unauthenticated and gets 401, not a CSRF 403.
-    """
+    setting = ""
 
-    param_name = settings.SESSION_COOKIE_NAME
+    def __init__(self):  # the rate is read per request, not once at start-up
+        self.rate = None
 
-    def _get_key(self, request):
-        if self.param_name not in request.COOKIES:
+    def allow_request(self, request):
+        self.rate = getattr(settings, self.setting, None)
+        if not self.rate:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class UserRate(_SettingsRate):
+    """Per authenticated user, whichever token or session they call with (SANLIAN_API_RATE_USER)."""
+
+    setting = "SANLIAN_API_RATE_USER"
+
+    def get_cache_key(self, request):
+        user = getattr(request, "auth", None)
+        return f"sanlian_api_rate_user_{user.pk}" if _signed_in(user) else None
+
+
+class AnonRate(_SettingsRate):
+    """Per client address for the public operations (SANLIAN_API_RATE_ANON); honours NINJA_NUM_PROXIES."""
+
+    setting = "SANLIAN_API_RATE_ANON"
+
+    def get_cache_key(self, request):
+        if _signed_in(getattr(request, "auth", None)):
             return None
-        return super()._get_key(request)
-
-    def authenticate(self, request, key):
-        if key is None:
-            return None
-        user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated else None
+        return f"sanlian_api_rate_anon_{self.get_ident(request)}"
 
 
 class LocalSwagger(Swagger):
@@ -85,7 +103,32 @@ class LocalSwagger(Swagger):
         return HttpResponse(Template(source).render(RequestContext(request, context)))
 
 
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object. Anything else (a list, a number) is refused as a bad
+    body (400), rather than read as an object with every field left out, which would accept it as empty."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return data
+
+
+class SanlianOpenAPISchema(OpenAPISchema):
+    def operation_security(self, operation):
+        # A public operation (core.api.PUBLIC) takes credentials but does not need them: `{}` says so.
+        result = super().operation_security(operation)
+        if result is not None and anonymous in operation.auth_callbacks:
+            result.append({})
+        return result
+
+
 class SanlianAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return SanlianOpenAPISchema(self, path_prefix)
+
     def _get_urls(self):
         # Ninja authenticates its views itself: Django's LoginRequiredMiddleware must not redirect them.
         # Ninja builds new view callables on every `api.urls`, so they are marked as they are built.
@@ -109,9 +152,13 @@ api = SanlianAPI(
         "The Sanlian platform API. Scoped to the caller by the same permission layer as the pages. "
         "Authenticate with `Authorization: Bearer <key>` (`sanlian create_api_token <username>`) or the "
         'browser session. Money is a decimal string of yuan, e.g. "5400000000.00"; reference codes '
-        "(towns, parks, clusters, chain nodes) are the stable identifiers."
+        "(towns, parks, clusters, chain nodes) are the stable identifiers. Tokens expire; make and revoke "
+        "your own at /account/tokens/. Calls are rate-limited per user and per anonymous address: "
+        "429 with a Retry-After header when exceeded."
     ),
     auth=[TokenAuth(), SessionAuth()],
+    throttle=[UserRate(), AnonRate()],
+    parser=ObjectBodyParser(),
     urls_namespace="api",
     docs=LocalSwagger(),
 )
@@ -126,6 +173,10 @@ api.add_router("", chain_router)
 api.add_router("", desk_router)
 api.add_router("", providers_router)
 api.add_router("", space_router)
+api.add_router("", community_router)
+api.add_router("", ip_router)
+api.add_router("", inbox_router)
+api.add_router("", match_events_router)
 
 
 # ---------------------------------------------------------------- errors
@@ -205,11 +256,20 @@ def unauthenticated(request, exc):
     return response
 
 
+@api.exception_handler(Throttled)
+def throttled(request, exc):
+    response = api.create_response(
+        request, {"detail": _("请求过于频繁,请稍后再试"), "code": "rate_limited"}, status=429
+    )
+    response["Retry-After"] = str(max(1, math.ceil(exc.wait or 1)))
+    return response
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     # Raised by ninja itself: a body that is not JSON (400), a failed CSRF check of a session request (403).
     if exc.status_code == 400:
-        detail, code = _("请求体不是有效的 JSON"), "bad_request"
+        detail, code = _("请求体须为 JSON 对象"), "bad_request"
     elif "CSRF" in str(exc):
         detail, code = _("CSRF 校验失败,请刷新页面后重试"), "csrf_failed"
     else:

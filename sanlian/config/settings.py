@@ -186,6 +186,13 @@ LOGGING = {
 
 SANLIAN_PAGE_SIZE = 25
 SANLIAN_API_PAGE_SIZE = 50
+# API tokens: the expiry a new token gets unless its owner chooses, and the longest one allowed.
+SANLIAN_API_TOKEN_DAYS = int(os.environ.get("SANLIAN_API_TOKEN_DAYS", "90"))
+SANLIAN_API_TOKEN_MAX_DAYS = int(os.environ.get("SANLIAN_API_TOKEN_MAX_DAYS", "365"))
+# API rate limits ("count/period", period s, min, hour or day), counted in the cache (Redis in production):
+# per user (token or session) and per anonymous client address. None switches a limit off.
+SANLIAN_API_RATE_USER = os.environ.get("SANLIAN_API_RATE_USER", "600/min")
+SANLIAN_API_RATE_ANON = os.environ.get("SANLIAN_API_RATE_ANON", "60/min")
 SANLIAN_SITE_NAME = _("三链 · 产业集群公共服务平台")
 
 if TESTING:

@@ -21,6 +21,8 @@ urlpatterns = [
     path("inbox/", core_views.inbox, name="inbox"),
     path("inbox/read/", core_views.inbox_mark_read, name="inbox-read"),
     path("inbox/preferences/", core_views.inbox_preferences, name="inbox-preferences"),
+    path("account/tokens/", core_views.api_tokens, name="api-tokens"),
+    path("account/tokens/<int:pk>/revoke/", core_views.api_token_revoke, name="api-token-revoke"),
     path("healthz", core_views.healthz, name="healthz"),
     path("care-mode/", core_views.care_mode, name="care-mode"),
     # Visitors choose their language before logging in too.

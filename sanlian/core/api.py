@@ -1,18 +1,63 @@
 """Pieces of /api/v1 shared by every app: money in JSON, scoped fetches, and `GET /me`."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from .fields import to_yuan
+from .models import Topic
 from .permissions import ACTIONS, has_perm
+from .services import api_token_authenticate, notification_mark_read
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>`; only the key's SHA-256 is stored."""
+
+    def authenticate(self, request, token):
+        user = api_token_authenticate(key=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The logged-in browser session, so the interactive docs work after login.
+
+    CSRF is checked on unsafe methods whenever the session cookie is sent; a request without the cookie
+    (an integration with a wrong token, say) is simply unauthenticated and gets 401, not a CSRF 403.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request, key):
+        if key is None:
+            return None
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+def anonymous(request):
+    """The last auth callback of public operations: a caller without (valid) credentials reads as anonymous."""
+    return AnonymousUser()
+
+
+# Public reads (news, events, organisations): a signed-in caller sees what their role adds (drafts of their
+# own scope, their registration), anyone else sees what the public pages show. request.auth is always a user.
+PUBLIC = [TokenAuth(), SessionAuth(), anonymous]
 
 MONEY_PATTERN = r"^[0-9]+(\.[0-9]{1,2})?$"
 
@@ -70,7 +115,8 @@ class InvalidInputOut(Schema):
 
 
 # The error answers every endpoint may give, documented so clients (and the schema tests) know them.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut}
+# 429: too many calls (per user, or per address when anonymous), with a Retry-After header.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut, 429: ErrorOut}
 
 
 # Bounds of integers that reach the database: beyond them SQLite and PostgreSQL overflow (a 500, not a 422).
@@ -108,6 +154,22 @@ def _bad_date():
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def refuse_nulls(data: dict, schema: type[Schema]) -> None:
+    """A PATCH (ninja's PatchDict makes every field optional *and* nullable) may not set null where the full
+    schema takes no null: 422 naming the field, instead of an integrity error from the database."""
+    errors = {
+        name: [_("该项不能为空")]
+        for name, value in data.items()
+        if value is None and name in schema.model_fields and not _nullable(schema.model_fields[name].annotation)
+    }
+    if errors:
+        raise DjangoValidationError(errors)
+
+
+def _nullable(annotation) -> bool:
+    return annotation is None or type(None) in get_args(annotation)
 
 
 # ---------------------------------------------------------------- /me
@@ -154,3 +216,51 @@ def me(request):
         "enterprise": enterprise and {"id": enterprise.pk, "name": enterprise.name},
         "permissions": sorted(action for action in ACTIONS if has_perm(user, action)),
     }
+
+
+# ---------------------------------------------------------------- /inbox
+
+inbox_router = Router(tags=["inbox"])
+
+TopicCode = Literal[tuple(Topic.values)]
+# One Literal with "" included, so a bad value is reported under the field's own name.
+TopicOrAny = Literal[("", *Topic.values)]
+
+
+class NotificationOut(Schema):
+    id: int
+    topic: TopicCode
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class InboxFilters(Schema):
+    topic: TopicOrAny = Field("", description="类别 / topic")
+    unread: bool = Field(False, description="仅未读 / unread only")
+
+
+class MarkReadIn(Schema):
+    id: ObjectId | None = Field(None, description="一条消息;不给则全部标为已读 / one message, or all when absent")
+
+
+class MarkedOut(Schema):
+    marked: int = Field(description="标为已读的条数 / messages marked read")
+
+
+@inbox_router.get("/inbox", response={200: list[NotificationOut], **ERRORS}, summary="我的消息 / my messages")
+@paginate(Pagination)
+def inbox_list(request, filters: Query[InboxFilters]):
+    messages = request.auth.notifications.all()
+    if filters.topic:
+        messages = messages.filter(topic=filters.topic)
+    if filters.unread:
+        messages = messages.filter(read_at__isnull=True)
+    return messages
+
+
+@inbox_router.post("/inbox/read", response={200: MarkedOut, **ERRORS}, summary="标为已读 / mark read")
+def inbox_mark_read(request, payload: MarkReadIn):
+    return {"marked": notification_mark_read(user=request.auth, notification_id=payload.id)}

@@ -6,6 +6,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: what it is for and how many days it lives (the service checks the bounds)."""
+
+    name = forms.CharField(label=gettext_lazy("用途"), max_length=100, help_text=gettext_lazy("例如:区数据中台同步"))
+    days = forms.IntegerField(label=gettext_lazy("有效期(天)"), min_value=1)
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -162,6 +162,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("创建时间"))
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    # Every token expires (SANLIAN_API_TOKEN_DAYS by default, SANLIAN_API_TOKEN_MAX_DAYS at most).
+    expires_at = models.DateTimeField(_("到期时间"))
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -169,3 +171,11 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    def status(self, now) -> str:
+        """ "active", "expired" or "revoked" at `now`."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "active"

@@ -2,11 +2,14 @@
 
 import hashlib
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import islice
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,26 +141,71 @@ def _hash_token(key: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user, name: str, actor=None, now: datetime | None = None) -> tuple[ApiToken, str]:
-    """Create a token; the plaintext key is returned once and never stored."""
+def api_token_days(days) -> int:
+    """A token's lifetime in days: the default when not given; 1 to SANLIAN_API_TOKEN_MAX_DAYS, or a
+    ValidationError naming `days`."""
+    if days in (None, ""):
+        return settings.SANLIAN_API_TOKEN_DAYS
+    longest = settings.SANLIAN_API_TOKEN_MAX_DAYS
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= longest:
+        raise ValidationError({"days": _("有效期须为 1–%(max)s 天") % {"max": longest}})
+    return days
+
+
+@transaction.atomic
+def api_token_create(
+    *, user, name: str, days: int | None = None, actor=None, now: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token valid for `days` (the default from settings when None); the plaintext key is returned
+    once and never stored. The token carries only its owner's permissions."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationError({"name": _("请填写令牌名称(1–100 个字)")})
+    days = api_token_days(days)
+    now = now or timezone.now()
     key = "sl_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, key_hash=_hash_token(key), prefix=key[:8], created_at=now or timezone.now()
-    )
-    audit_record(actor=actor or user, action="api_token.create", target=token, changes={"name": [None, name]})
+        user=user, name=name, key_hash=_hash_token(key), prefix=key[:8], created_at=now,
+        expires_at=now + timedelta(days=days),
+    )  # fmt: skip
+    audit_record(
+        actor=actor or user, action="api_token.create", target=token,
+        changes={"name": [None, name], "expires_at": [None, jsonable(token.expires_at)]}, now=now,
+    )  # fmt: skip
     return token, key
 
 
+@transaction.atomic
+def api_token_revoke(*, user, token_id: int, now: datetime | None = None) -> ApiToken:
+    """Revoke one of the user's own tokens (404 for anyone else's); revoking twice changes nothing."""
+    now = now or timezone.now()
+    token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
+    if token is None:
+        raise Http404
+    if token.revoked_at is None:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=user, action="api_token.revoke", target=token, changes={"revoked_at": [None, jsonable(now)]}, now=now
+        )
+    return token
+
+
 def api_token_authenticate(*, key: str, now: datetime | None = None):
-    """The active user behind a bearer key, or None."""
+    """The active user behind a bearer key that is neither revoked nor expired, or None."""
+    now = now or timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash_token(key or ""), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=_hash_token(key or ""), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now or timezone.now())
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

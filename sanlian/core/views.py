@@ -1,13 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
+from .forms import ApiTokenForm, apply_service_errors
 from .models import NotificationPreference, Role, Topic
 from .notifications import preference_table
 from .pagination import query_without_page
@@ -102,3 +106,35 @@ def healthz(request):
     from django.http import JsonResponse
 
     return JsonResponse({"status": "ok"})
+
+
+def api_tokens(request):
+    """The user's own API tokens: create one with an expiry (its key shown once), see them, revoke them."""
+    user, now, key = request.user, timezone.now(), None
+    form = ApiTokenForm(request.POST or None, initial={"days": settings.SANLIAN_API_TOKEN_DAYS})
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, key = services.api_token_create(
+                user=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("令牌 %(name)s 已创建") % {"name": token.name})
+            form = ApiTokenForm(initial={"days": settings.SANLIAN_API_TOKEN_DAYS})
+    tokens = user.api_tokens.order_by("-created_at")
+    context = {
+        "form": form, "key": key, "tokens": [(token, token.status(now)) for token in tokens],
+        "max_days": settings.SANLIAN_API_TOKEN_MAX_DAYS,
+    }  # fmt: skip
+    # The key is on this one response only: never cached anywhere on the way.
+    response = render(request, "core/api_tokens.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def api_token_revoke(request, pk: int):
+    token = services.api_token_revoke(user=request.user, token_id=pk)
+    messages.success(request, _("令牌 %(name)s 已吊销") % {"name": token.name})
+    return redirect("api-tokens")

@@ -7,20 +7,27 @@ one service. Out-of-scope objects answer 404 (their existence is not disclosed);
 from dataclasses import fields
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import PatchDict, Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from sanlian.core.api import ERRORS, MAX_ID, Pagination
+from sanlian.core.api import ERRORS, MAX_ID, Pagination, refuse_nulls
 from sanlian.core.permissions import get_scoped, require
 
 from . import selectors, services
-from .models import AnnualReport, ChainNode, Cluster, Enterprise, Park, Region
+from .forms import CertificationForm, ContactForm
+from .models import AnnualReport, CertificationType, ChainNode, Cluster, Contact, Enterprise, Park, Region
 from .schemas import (
     AnnualReportFilters,
     AnnualReportIn,
     AnnualReportOut,
+    CertificationIn,
+    CertificationOut,
     ChainNodeOut,
     ClusterOut,
+    ContactIn,
+    ContactOut,
+    ContactRevealedOut,
     EnterpriseFilters,
     EnterpriseIn,
     EnterpriseListOut,
@@ -141,6 +148,7 @@ def enterprise_create(request, payload: EnterpriseIn):
 def enterprise_update(request, payload: PatchDict[EnterpriseIn], pk: int = Path(..., ge=1, le=MAX_ID)):
     user = request.auth
     enterprise = get_scoped(user, "enterprise.edit", Enterprise.objects.all(), pk=pk)
+    refuse_nulls(dict(payload), EnterpriseIn)
     data = _resolve_codes(dict(payload))
     uscc = data.pop("uscc", None)
     reason = data.pop("uscc_override_reason", "") or ""
@@ -211,3 +219,55 @@ def annual_report_transition(request, payload: TransitionIn, pk: int = Path(...,
     user = request.auth
     report = _report(user, pk)
     return services.annual_report_transition(actor=user, report=report, action=payload.action, comment=payload.comment)
+
+
+# ---------------------------------------------------------------- contacts and certifications
+
+
+def _checked(form) -> dict:
+    """The page's own form checks the input, so the API accepts exactly what the page accepts."""
+    if not form.is_valid():
+        raise ValidationError({field: [str(m) for m in messages] for field, messages in form.errors.items()})
+    return form.cleaned_data
+
+
+def _profile(user, pk: int, action: str) -> Enterprise:
+    enterprise = selectors.enterprise_profile(user=user, pk=pk)
+    require(user, action, enterprise)
+    return enterprise
+
+
+@router.post(
+    "/enterprises/{pk}/contacts", response={201: ContactOut, **ERRORS}, tags=["enterprises"],
+    summary="添加联系人(返回脱敏信息)/ add a contact, answered masked",
+)  # fmt: skip
+def contact_create(request, payload: ContactIn, pk: int = Path(..., ge=1, le=MAX_ID)):
+    user = request.auth
+    enterprise = _profile(user, pk, "contact.edit")
+    data = _checked(ContactForm(payload.model_dump()))
+    return Status(201, services.contact_save(actor=user, enterprise=enterprise, data=data))
+
+
+@router.post(
+    "/contacts/{pk}/reveal", response={200: ContactRevealedOut, **ERRORS}, tags=["enterprises"],
+    summary="查看联系人完整手机号与邮箱(记录在案)/ reveal a contact, logged",
+)  # fmt: skip
+def contact_reveal(request, pk: int = Path(..., ge=1, le=MAX_ID)):
+    user = request.auth
+    contact = get_scoped(user, "contact.reveal", Contact.objects.all(), pk=pk)
+    values = services.contact_reveal(actor=user, contact=contact)
+    return {"id": contact.pk, "phone": values["phone"] or "", "email": values["email"] or ""}
+
+
+@router.post(
+    "/enterprises/{pk}/certifications", response={201: CertificationOut, **ERRORS}, tags=["enterprises"],
+    summary="添加资质认定 / add a certification",
+)  # fmt: skip
+def certification_create(request, payload: CertificationIn, pk: int = Path(..., ge=1, le=MAX_ID)):
+    user = request.auth
+    enterprise = _profile(user, pk, "certification.edit")
+    kind = CertificationType.objects.filter(code=payload.type).first()
+    if kind is None:
+        raise ValidationError({"type": _("未知的资质类型")})
+    data = _checked(CertificationForm({**payload.model_dump(exclude_none=True), "type": kind.pk}))
+    return Status(201, services.certification_add(actor=user, enterprise=enterprise, data=data))

@@ -151,6 +151,32 @@ class ContactOut(Schema):
         return mask_email(obj.email or "")
 
 
+class ContactIn(Schema):
+    name: str = Field(description="姓名 / name")
+    title: str = Field("", description="职务 / job title")
+    phone: str = Field("", description="11 位手机号 / mobile number")
+    email: str = Field("", description="电子邮箱 / email")
+    is_primary: bool = False
+
+
+class ContactRevealedOut(Schema):
+    """The full values, each reveal recorded in the audit trail (PIPL)."""
+
+    id: int
+    phone: str
+    email: str
+
+
+class CertificationIn(Schema):
+    type: str = Field(max_length=32, description="资质类型代码,如 hnte / certification type code")
+    issuer: str = Field("", description="认定机构,默认该类型的机构 / issuer, the type's by default")
+    number: str = Field("", description="证书编号 / certificate number")
+    year: int | None = Field(None, strict=True, description="认定年度 / year")
+    valid_from_date: IsoDate | None = None
+    valid_until_date: IsoDate | None = None
+    source_document: str = Field("", description="依据文件 / source document")
+
+
 class ReportSummaryOut(Schema):
     id: int
     year: int
@@ -247,14 +273,15 @@ class AnnualReportOut(Schema):
 
 
 class AnnualReportIn(Schema):
+    # Counts are strict: JSON true/false is not a number (lax pydantic would read it as 1/0).
     revenue: MoneyIn
     tax: MoneyIn
     rd_spend: MoneyIn
-    employees: int = Field(ge=0)
-    rd_staff: int = Field(ge=0)
-    patents_invention: int = Field(0, ge=0)
-    patents_utility: int = Field(0, ge=0)
-    patents_design: int = Field(0, ge=0)
+    employees: int = Field(ge=0, strict=True)
+    rd_staff: int = Field(ge=0, strict=True)
+    patents_invention: int = Field(0, ge=0, strict=True)
+    patents_utility: int = Field(0, ge=0, strict=True)
+    patents_design: int = Field(0, ge=0, strict=True)
 
 
 class TransitionIn(Schema):

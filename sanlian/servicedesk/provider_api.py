@@ -1,4 +1,7 @@
-"""The service-provider catalogue (服务机构) in /api/v1, read-only and scoped like the pages.
+"""The service-provider catalogue (服务机构) in /api/v1, scoped like the pages.
+
+Enterprise users ask the desk to introduce a provider for one of its services (a normal desk request) and
+rate the provider of their own closed request, once, as on the provider's page.
 
 Officers and enterprise users list the listed providers (officers also the suspended ones they manage) with
 their services, price ranges and ratings; anyone else gets 403, a provider the caller may not see 404, an
@@ -9,7 +12,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Path, Query, Router, Schema
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sanlian.core.api import ERRORS, MAX_ID, MoneyIn, MoneyOut, Pagination
@@ -20,6 +26,8 @@ from sanlian.enterprises.selectors import reference_lookup
 
 from . import provider_selectors as selectors
 from .models import Provider
+from .services import providers as services
+from .services.requests import request_submit
 
 router = Router(tags=["servicedesk"])
 
@@ -125,3 +133,79 @@ def provider_detail(request, pk: int = Path(..., ge=1, le=MAX_ID)):
             for r in selectors.provider_ratings(provider)[:50]
         ],
     }  # fmt: skip
+
+
+# ---------------------------------------------------------------- asking the desk for a provider, rating it
+
+
+class ProviderRequestIn(Schema):
+    provider_service: int = Field(
+        ge=1, le=MAX_ID, strict=True, description="该机构在售服务的 id / the provider's service id"
+    )
+    title: str = Field(description="4–100 个字 / 4–100 characters")
+    body: str = Field(description="10–4000 个字 / 10–4,000 characters")
+
+
+class ProviderRequestOut(Schema):
+    id: int = Field(description="生成的服务台诉求 id,见 /desk/requests/{id} / the desk request made")
+    provider: int
+    provider_service: int
+    status: str
+
+
+class RatingIn(Schema):
+    request: int = Field(ge=1, le=MAX_ID, strict=True, description="经该机构办结的本企业诉求 id / own closed request")
+    score: int = Field(strict=True, description="1–5")
+    comment: str = ""
+
+
+class RatingOut(Schema):
+    id: int
+    provider: int
+    request: int
+    score: int
+    comment: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_provider(obj) -> int:
+        return obj.provider_id
+
+    @staticmethod
+    def resolve_request(obj) -> int:
+        return obj.request_id
+
+
+@router.post(
+    "/desk/providers/{pk}/requests", response={201: ProviderRequestOut, **ERRORS},
+    summary="请服务台对接该机构的一项服务(企业用户)/ ask the desk to introduce this provider",
+)  # fmt: skip
+def provider_request(request, payload: ProviderRequestIn, pk: int = Path(..., ge=1, le=MAX_ID)):
+    user = request.auth
+    require(user, "request.submit")
+    provider = selectors.provider_for(user, pk)
+    if not selectors.provider_services(provider).filter(pk=payload.provider_service).exists():
+        raise ValidationError({"provider_service": _("请选择该机构的在售服务")})
+    created = request_submit(
+        actor=user, data={"title": payload.title, "body": payload.body}, provider_service=payload.provider_service,
+        now=timezone.now(),
+    )  # fmt: skip
+    return Status(201, {
+        "id": created.pk, "provider": provider.pk, "provider_service": payload.provider_service,
+        "status": created.status,
+    })  # fmt: skip
+
+
+@router.post(
+    "/desk/providers/{pk}/ratings", response={201: RatingOut, **ERRORS},
+    summary="评价经服务台委托并办结的服务(企业用户)/ rate the provider of a closed request",
+)  # fmt: skip
+def provider_rating_create(request, payload: RatingIn, pk: int = Path(..., ge=1, le=MAX_ID)):
+    user = request.auth
+    require(user, "provider.rate")
+    provider = selectors.provider_for(user, pk)
+    target = selectors.request_to_rate(user, provider, payload.request)
+    rating = services.provider_rate(
+        actor=user, request=target, score=payload.score, comment=payload.comment, now=timezone.now()
+    )
+    return Status(201, rating)

@@ -12,6 +12,8 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from sanlian.config.wsgi import application
@@ -32,6 +34,14 @@ def _keep_the_test_connection_open():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """Schemathesis sends hundreds of calls with one token: the rate limits (tested in test_rate_limits.py)
+    must not turn its answers into 429s."""
+    settings.SANLIAN_API_RATE_USER = None
+    settings.SANLIAN_API_RATE_ANON = None
 
 
 @pytest.fixture
@@ -166,4 +176,60 @@ def test_generated_reads_conform_to_the_document(case, registry, district_key):
     # so "schema-valid requests are accepted" cannot hold; every other check runs.
     case.call_and_validate(
         headers={"Authorization": f"Bearer {district_key}"}, excluded_checks=[positive_data_acceptance]
+    )
+
+
+# ---------------------------------------------------------------- every operation, on data that exists
+
+
+def _on_existing_objects(case, ids: dict) -> None:
+    """Point the path parameters at the world's objects, so generated calls reach real ones (not just 404)."""
+    template = case.operation.path.removeprefix(API)
+    if template in ids and not _path_made_invalid(case):
+        for name, value in ids[template].items():
+            case.path_parameters[name] = value
+
+
+def _path_made_invalid(case) -> bool:
+    """A negative case whose path parameters were made schema-violating on purpose keeps them: replacing
+    them with valid ids would make the API accept what the check expects it to refuse."""
+    meta = getattr(case, "_meta", None)
+    if meta is None:
+        return False
+    info = meta.components.get(ParameterLocation.PATH)
+    return info is not None and info.mode == GenerationMode.NEGATIVE
+
+
+GENERATED = settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+@schema.include(method=["POST", "PATCH", "PUT"]).parametrize()
+@GENERATED
+def test_generated_writes_as_an_officer_conform_to_the_document(case, world):
+    _on_existing_objects(case, world["ids"])
+    # Schema-valid bodies may still break a business rule (422), so positive acceptance cannot hold.
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {world['keys']['officer']}"}, excluded_checks=[positive_data_acceptance]
+    )
+
+
+@schema.include(method=["POST", "PATCH", "PUT"]).parametrize()
+@GENERATED
+def test_generated_writes_as_an_enterprise_conform_to_the_document(case, world):
+    _on_existing_objects(case, world["ids"])
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {world['keys']['enterprise']}"}, excluded_checks=[positive_data_acceptance]
+    )
+
+
+@schema.include(method="GET").parametrize()
+@GENERATED
+def test_generated_reads_of_existing_objects_conform_to_the_document(case, world):
+    _on_existing_objects(case, world["ids"])
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {world['keys']['enterprise']}"}, excluded_checks=[positive_data_acceptance]
     )
