@@ -29,6 +29,7 @@ from sanlian.dashboard.api import router as dashboard_router
 from sanlian.enterprises.api import router as enterprises_router
 from sanlian.policies.api import router as policies_router
 from sanlian.policies.call_api import router as calls_router
+from sanlian.search.api import router as search_router
 from sanlian.servicedesk.api import router as desk_router
 from sanlian.servicedesk.provider_api import router as providers_router
 from sanlian.space.api import router as space_router
@@ -126,6 +127,7 @@ api.add_router("", chain_router)
 api.add_router("", desk_router)
 api.add_router("", providers_router)
 api.add_router("", space_router)
+api.add_router("", search_router)
 
 
 # ---------------------------------------------------------------- errors

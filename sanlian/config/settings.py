@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sanlian.servicedesk",
     "sanlian.space",
     "sanlian.community",
+    "sanlian.search",
     "sanlian.dashboard",
     "sanlian.demo",
     "ninja",  # django-ninja's bundled Swagger UI files: the API docs work without a CDN
