@@ -80,13 +80,46 @@ def _group(word: str) -> Group | None:
     )
 
 
+def _is_cjk_char(word: str) -> bool:
+    return len(word) == 1 and "\u3400" <= word <= "\u9fff"
+
+
+def _words(norm: str) -> list[str]:
+    """jieba's precise cut, with a lone Chinese character joined to its neighbour ("类"+"器官" → "类器官"):
+    alone it would be dropped, and the neighbour alone would find far more than was asked."""
+    words: list[str] = []
+    pending = ""
+    previous_cjk = False
+    for raw in textmod.segmenter().cut(norm):
+        word = raw.strip()
+        if not word:
+            previous_cjk = False
+            continue
+        if _is_cjk_char(word):
+            pending += word
+            continue
+        if pending:
+            if _CJK_RUN.match(word[:1] * 2):
+                word = pending + word
+            else:
+                words.append(pending)
+            pending = ""
+        words.append(word)
+        previous_cjk = bool(_CJK_RUN.match(word[-1:] * 2))
+    if pending:
+        if words and previous_cjk:
+            words[-1] += pending
+        else:
+            words.append(pending)
+    return words
+
+
 def parse(text: str | None) -> Query:
     """The query the search box's text asks; empty when nothing in it can be searched (one character, stop words)."""
     norm = textmod.normalize((text or "").replace("\x00", "")[:MAX_QUERY_CHARS])
     groups: list[Group] = []
     seen: set[str] = set()
-    for raw in textmod.segmenter().cut(norm):
-        word = raw.strip()
+    for word in _words(norm):
         if not word or word in seen or not any(ch.isalnum() for ch in word):
             continue
         seen.add(word)
