@@ -40,6 +40,9 @@ class SearchOut(Schema):
     type: KindOrAny
     count: int = Field(description="当前类型的结果数 / results of the chosen type (all types when none)")
     counts: dict[str, int] = Field(description="各类型结果数 / results per type")
+    capped: list[SearchKind] = Field(
+        description="结果数达到上限(1000)的类型,其数字为下限 / types whose count stopped at the cap (at least)"
+    )
     page: int
     page_size: int
     items: list[HitOut]
@@ -57,7 +60,8 @@ def search(request, params: Query[SearchIn]):
     hits = selectors.hits(results)
     return {
         "q": params.q, "type": params.type, "count": results.counts[params.type] if params.type else results.total,
-        "counts": results.counts, "page": results.page.number if results.page else 1, "page_size": size,
+        "counts": results.counts, "capped": sorted(results.capped),
+        "page": results.page.number if results.page else 1, "page_size": size,
         "items": [
             {"type": h.kind, "type_label": h.kind_label, "id": h.object_id, "title": h.title, "url": h.url,
              "snippet": h.snippet, "snippet_html": str(h.snippet_html), "rank": h.rank}

@@ -14,6 +14,13 @@ from .documents import KINDS
 SUGGESTIONS = ("医疗器械", "生物医药", "研发", "GMP", "细胞治疗")
 
 
+def _count(results, kind: str) -> str:
+    """A type's count for the filter links ("1000+" past the cap); the total when kind is empty."""
+    n = results.counts[kind] if kind else results.total
+    capped = kind in results.capped if kind else results.is_capped
+    return f"{n}+" if capped else str(n)
+
+
 @login_not_required
 def search(request):
     q = (request.GET.get("q") or "").strip()
@@ -27,10 +34,10 @@ def search(request):
         error = error_text(exc)
         results = selectors.search(user=request.user, q=q, today=timezone.localdate())
         kind = ""
-    filters = [(code, str(spec.label), results.counts[code]) for code, spec in KINDS.items()]
+    filters = [(code, str(spec.label), _count(results, code)) for code, spec in KINDS.items()]
     status = 400 if error else 200
     return render(request, "search/results.html", {
         "q": q, "kind": kind, "results": results, "hits": selectors.hits(results), "filters": filters,
-        "page": results.page, "querystring": query_without_page(request), "error": error,
-        "searched": bool(results.query), "suggestions": SUGGESTIONS,
+        "page": results.page, "querystring": query_without_page(request), "error": error, "total": _count(results, ""),
+        "searched": bool(results.query), "suggestions": SUGGESTIONS, "rank_cap": selectors.RANK_CAP,
     }, status=status)  # fmt: skip
