@@ -35,9 +35,13 @@ class SearchDocument(models.Model):
         verbose_name = _("搜索文档")
         verbose_name_plural = _("搜索文档")
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_search_document_per_object")]
+        # With the full-text index, these let PostgreSQL combine "what the user may see" and "what matches"
+        # in the indexes (BitmapAnd/BitmapOr) before reading any row: an officer's region by path prefix
+        # (pattern ops: LIKE 'prefix%'), the few public and members-only documents by a partial index.
         indexes = [
-            models.Index(fields=["region_path"], name="search_doc_region"),
+            models.Index(fields=["region_path"], name="search_doc_region", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["enterprise_id"], name="search_doc_enterprise"),
+            models.Index(fields=["visibility"], name="search_doc_listed", condition=~models.Q(visibility="scoped")),
         ]
 
     def __str__(self):
