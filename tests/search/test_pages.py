@@ -94,3 +94,20 @@ def test_the_api_refuses_an_unknown_type_or_an_empty_query_with_422(api_as, puji
 
     assert client.get("/search", q="类器官", type="patents").status_code == 422
     assert client.get("/search", q="").status_code == 422
+
+
+def test_a_capped_count_shows_a_plus_and_the_api_names_the_capped_types(pujiang_officer, api_as, monkeypatch):
+    from sanlian.search import selectors
+
+    with committed():
+        for i in range(3):
+            factories.enterprise("pujiang", name=f"浦江多肽{i}号有限公司")
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    client = Client()
+    client.force_login(pujiang_officer)
+
+    html = client.get("/search/", {"q": "多肽"}).content.decode()
+    body = api_as(pujiang_officer).get("/search", q="多肽").json()
+
+    assert "企业 (2+)" in html and "结果很多" in html
+    assert body["capped"] == ["enterprise"] and body["counts"]["enterprise"] == 2
