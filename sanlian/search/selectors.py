@@ -114,6 +114,22 @@ class _Ranked(Sequence):
         return list(SearchDocument.objects.raw(sql, [*params, stop - start, start]))
 
 
+def _capped_counts(matches: QuerySet) -> dict[str, int]:
+    """kind → matches, counted up to COUNT_CAP + 1 per type, in one statement (one round trip).
+
+    Each type is its own bounded subquery, so a type with few documents is counted through the
+    (kind, object_id) index and a huge one stops after COUNT_CAP + 1 rows.
+    """
+    parts, params = [], []
+    for code in KINDS:
+        sql, sub_params = matches.filter(kind=code).values("id")[: COUNT_CAP + 1].query.sql_with_params()
+        parts.append(f"SELECT %s AS kind, COUNT(*) AS n FROM ({sql}) AS {code}_matches")
+        params.extend([code, *sub_params])
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return dict(cursor.fetchall())
+
+
 class _CountedPaginator(Paginator):
     """A paginator told its count (the per-kind counts already add up to it: no second COUNT query)."""
 
@@ -153,9 +169,7 @@ def search(*, user, q: str, kind: str = "", page: int | str = 1, today: date, pe
     if not query:
         return results
     matches = _matching(SearchDocument.objects.filter(visible(user, today)), query)
-    for code in KINDS:
-        # One bounded query per type: a type with few documents is counted through the (kind, object_id) index.
-        found = matches.filter(kind=code).values("id")[: COUNT_CAP + 1].count()
+    for code, found in _capped_counts(matches).items():
         results.counts[code] = min(found, COUNT_CAP)
         if found > COUNT_CAP:
             results.capped.add(code)
