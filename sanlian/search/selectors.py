@@ -7,7 +7,6 @@ tsvector @@ tsquery with ts_rank_cd); who may see a document is a WHERE clause o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -33,11 +32,10 @@ SQLITE_RANK = "-bm25(search_fts, 4.0, 1.0)"
 PG_RANK = "ts_rank_cd(search_searchdocument.tsv, to_tsquery('simple', %s), 1)"
 PAGE_SIZE = 20
 SNIPPET_CHARS = 90
-# Bounds of the work one search does, whatever the size of the index: a broad word ("医疗器械" in 40 % of
-# 100,000 enterprises) is counted up to COUNT_CAP per type (shown as "1000+") and only the first RANK_CAP
-# visible matches are ranked; narrower queries, the usual case, are counted and ranked exactly.
+# The bound of the work one search does, whatever the size of the index: a broad word ("医疗器械" in 40 % of
+# 100,000 enterprises) is counted up to COUNT_CAP per type (shown as "1000+") and only those matches are
+# ranked; narrower queries, the usual case, are counted and ranked exactly.
 COUNT_CAP = 1000
-RANK_CAP = 1000
 
 
 def visible(user, today: date) -> Q:
@@ -70,71 +68,68 @@ def _matching(documents: QuerySet, query: text.Query) -> QuerySet:
     )
 
 
+# One statement per search: the matches the user may see, per type up to COUNT_CAP + 1 (a materialised CTE
+# of ids), their counts per type, and the requested page of them ranked. Count rows have a NULL id.
+STATEMENT = (
+    "WITH pool AS MATERIALIZED ({pool}), counts AS (SELECT kind, COUNT(*) AS n FROM pool GROUP BY kind) "
+    "SELECT * FROM ({page}) AS hits "
+    "UNION ALL SELECT NULL, kind, n, NULL, NULL, NULL, NULL FROM counts"
+)
 PG_PAGE = (
-    "WITH candidates AS MATERIALIZED ({candidates}) "
     "SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, "
     + PG_RANK.replace("search_searchdocument.", "d.")
-    + " AS rank FROM search_searchdocument d JOIN candidates c ON c.id = d.id "
+    + " AS rank FROM search_searchdocument d JOIN pool ON pool.id = d.id {where} "
     "ORDER BY rank DESC, d.id DESC LIMIT %s OFFSET %s"
 )
-SQLITE_PAGE = (
-    "WITH candidates AS MATERIALIZED ({candidates}) "
+SQLITE_PAGE = (  # bm25() needs the MATCH of its own query
     "SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, "
     + SQLITE_RANK
-    + " AS rank FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
-    "WHERE search_fts MATCH %s AND search_fts.rowid IN (SELECT id FROM candidates) "
-    "ORDER BY rank DESC, d.id DESC LIMIT %s OFFSET %s"
+    + " AS rank FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid JOIN pool ON pool.id = d.id "
+    "WHERE search_fts MATCH %s {where} ORDER BY rank DESC, d.id DESC LIMIT %s OFFSET %s"
 )
 
 
-class _Ranked(Sequence):
-    """The ranked candidates, read a page (slice) at a time by one query.
-
-    The candidates (the first RANK_CAP visible matches) are a materialised CTE, so the rank is computed for
-    them only, never for the whole index.
-    """
-
-    def __init__(self, candidates: QuerySet, query: text.Query, count: int):
-        self.sql, self.params = candidates.query.sql_with_params()
-        self.query, self.count = query, count
-
-    def __len__(self):
-        return self.count
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        start, stop = index.start or 0, index.stop if index.stop is not None else self.count
-        if stop <= start:
-            return []
-        if connection.vendor == "postgresql":
-            sql, params = PG_PAGE.format(candidates=self.sql), [*self.params, text.tsquery(self.query)]
-        else:
-            sql, params = SQLITE_PAGE.format(candidates=self.sql), [*self.params, text.fts5(self.query)]
-        return list(SearchDocument.objects.raw(sql, [*params, stop - start, start]))
-
-
-def _capped_counts(matches: QuerySet) -> dict[str, int]:
-    """kind → matches, counted up to COUNT_CAP + 1 per type, in one statement (one round trip).
-
-    Each type is its own bounded subquery, so a type with few documents is counted through the
-    (kind, object_id) index and a huge one stops after COUNT_CAP + 1 rows.
-    """
+def _pool(matches: QuerySet) -> tuple[str, list]:
+    """The visible matches, per type a bounded subquery (a small type is read through the (kind, object_id)
+    index, a huge one stops after COUNT_CAP + 1 rows)."""
     parts, params = [], []
     for code in KINDS:
-        sql, sub_params = matches.filter(kind=code).values("id")[: COUNT_CAP + 1].query.sql_with_params()
-        parts.append(f"SELECT %s AS kind, COUNT(*) AS n FROM ({sql}) AS {code}_matches")
-        params.extend([code, *sub_params])
+        sql, sub_params = matches.filter(kind=code).values("id", "kind")[: COUNT_CAP + 1].query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS {code}_matches")
+        params.extend(sub_params)
+    return " UNION ALL ".join(parts), params
+
+
+def _run(matches: QuerySet, query: text.Query, kind: str, limit: int, offset: int):
+    """(the page's documents ranked best first, kind → matches counted up to COUNT_CAP + 1)."""
+    pool_sql, params = _pool(matches)
+    where = "AND d.kind = %s" if kind else ""
+    if connection.vendor == "postgresql":
+        page_sql = PG_PAGE.format(where=where)
+        params += [text.tsquery(query)] + ([kind] if kind else [])
+    else:
+        page_sql = SQLITE_PAGE.format(where=where)
+        params += [text.fts5(query)] + ([kind] if kind else [])
+    params += [limit, offset]
+    documents, counts = [], dict.fromkeys(KINDS, 0)
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return dict(cursor.fetchall())
+        cursor.execute(STATEMENT.format(pool=pool_sql, page=page_sql), params)
+        for pk, code, object_id, title, body, url, rank in cursor.fetchall():
+            if pk is None:
+                counts[code] = object_id
+            else:
+                document = SearchDocument(id=pk, kind=code, object_id=object_id, title=title, body=body, url=url)
+                document.rank = rank
+                documents.append(document)
+    documents.sort(key=lambda d: (-(d.rank or 0), -d.pk))
+    return documents, counts
 
 
 class _CountedPaginator(Paginator):
-    """A paginator told its count (the per-kind counts already add up to it: no second COUNT query)."""
+    """A paginator told its count (the statement that read the page counted the matches too)."""
 
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
+    def __init__(self, per_page, *, count: int):
+        super().__init__([], per_page)
         self._known_count = count
 
     @cached_property
@@ -169,16 +164,26 @@ def search(*, user, q: str, kind: str = "", page: int | str = 1, today: date, pe
     if not query:
         return results
     matches = _matching(SearchDocument.objects.filter(visible(user, today)), query)
-    for code, found in _capped_counts(matches).items():
-        results.counts[code] = min(found, COUNT_CAP)
-        if found > COUNT_CAP:
+    number = _page_number(page)
+    documents, found = _run(matches, query, kind, per_page, (number - 1) * per_page)
+    for code, n in found.items():
+        results.counts[code] = min(n, COUNT_CAP)
+        if n > COUNT_CAP:
             results.capped.add(code)
-    if kind:
-        matches = matches.filter(kind=kind)
-    count = min(results.counts[kind] if kind else results.total, RANK_CAP)
-    ranked = _Ranked(matches.values("id")[:RANK_CAP], query, count)
-    results.page = _CountedPaginator(ranked, per_page, count=count).get_page(page)
+    paginator = _CountedPaginator(per_page, count=results.counts[kind] if kind else results.total)
+    last = paginator.num_pages
+    if number > last:  # past the end: the last page, as Paginator.get_page does
+        number = last
+        documents, _found = _run(matches, query, kind, per_page, (number - 1) * per_page)
+    results.page = Page(documents, number, paginator)
     return results
+
+
+def _page_number(page) -> int:
+    try:
+        return max(1, int(page))
+    except (TypeError, ValueError):
+        return 1
 
 
 def highlight(value: str, terms: list[str], width: int | None = None) -> SafeString:

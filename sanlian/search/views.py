@@ -39,5 +39,5 @@ def search(request):
     return render(request, "search/results.html", {
         "q": q, "kind": kind, "results": results, "hits": selectors.hits(results), "filters": filters,
         "page": results.page, "querystring": query_without_page(request), "error": error, "total": _count(results, ""),
-        "searched": bool(results.query), "suggestions": SUGGESTIONS, "rank_cap": selectors.RANK_CAP,
+        "searched": bool(results.query), "suggestions": SUGGESTIONS, "rank_cap": selectors.COUNT_CAP,
     }, status=status)  # fmt: skip
