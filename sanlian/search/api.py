@@ -41,7 +41,7 @@ class SearchOut(Schema):
     count: int = Field(description="当前类型的结果数 / results of the chosen type (all types when none)")
     counts: dict[str, int] = Field(description="各类型结果数 / results per type")
     capped: list[SearchKind] = Field(
-        description="结果数达到上限(1000)的类型,其数字为下限 / types whose count stopped at the cap (at least)"
+        description="结果数达到上限(500)的类型,其数字为下限 / types whose count stopped at the cap (at least)"
     )
     page: int
     page_size: int

@@ -33,9 +33,9 @@ PG_RANK = "ts_rank_cd(search_searchdocument.tsv, to_tsquery('simple', %s), 1)"
 PAGE_SIZE = 20
 SNIPPET_CHARS = 90
 # The bound of the work one search does, whatever the size of the index: a broad word ("医疗器械" in 40 % of
-# 100,000 enterprises) is counted up to COUNT_CAP per type (shown as "1000+") and only those matches are
+# 100,000 enterprises) is counted up to COUNT_CAP per type (shown as "500+") and only those matches are
 # ranked; narrower queries, the usual case, are counted and ranked exactly.
-COUNT_CAP = 1000
+COUNT_CAP = 500
 
 
 def visible(user, today: date) -> Q:
