@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -52,6 +53,16 @@ class Kind:
     prefetch: tuple[str, ...] = field(default=())
 
 
+@lru_cache(maxsize=16)
+def _url_template(name: str) -> str:
+    # reverse() costs about as much as a document's other fields together: resolve each page's URL once.
+    return reverse(name, kwargs={"pk": 987654321}).replace("987654321", "{pk}")
+
+
+def _url(name: str, pk: int) -> str:
+    return _url_template(name).format(pk=int(pk))
+
+
 def _join(*parts) -> str:
     return "\n".join(str(part) for part in parts if part)
 
@@ -70,7 +81,7 @@ def enterprise_document(enterprise) -> Doc:
         title=enterprise.name,
         title_extra=_join(enterprise.name_en, enterprise.uscc),
         body=_join(enterprise.description, enterprise.business_scope, enterprise.address),
-        url=reverse("enterprises:detail", kwargs={"pk": enterprise.pk}),
+        url=_url("enterprises:detail", enterprise.pk),
         visibility=Visibility.SCOPED,
         region_path=enterprise.town.path,
         enterprise_id=enterprise.pk,
@@ -120,7 +131,7 @@ def posting_document(posting) -> Doc:
     return Doc(
         title=posting.title,
         body=_join(posting.description, posting.enterprise.name, posting.quantity),
-        url=reverse("chain:posting", kwargs={"pk": posting.pk}),
+        url=_url("chain:posting", posting.pk),
         visibility=Visibility.MEMBERS if live else Visibility.SCOPED,
         region_path=posting.enterprise.town.path,
         enterprise_id=posting.enterprise_id,
@@ -143,7 +154,7 @@ def listing_document(listing) -> Doc:
         title=listing.title,
         title_extra=_join(listing.park.name, listing.park.name_en),
         body=_join(listing.description, listing.get_kind_display(), listing.building, listing.landlord.name),
-        url=reverse("space:listing", kwargs={"pk": listing.pk}),
+        url=_url("space:listing", listing.pk),
         visibility=Visibility.PUBLIC if public else Visibility.SCOPED,
         region_path=listing.park.town.path,
         enterprise_id=listing.landlord_id,
@@ -164,7 +175,7 @@ def article_document(article) -> Doc:
     return Doc(
         title=article.title,
         body=_join(article.summary, article.body, " ".join(tag.name for tag in article.tags.all())),
-        url=reverse("news:detail", kwargs={"pk": article.pk}),
+        url=_url("news:detail", article.pk),
         visibility=Visibility.PUBLIC if public else Visibility.SCOPED,
         region_path=article.region.path,
     )
@@ -185,7 +196,7 @@ def event_document(event) -> Doc:
     return Doc(
         title=event.title,
         body=_join(event.description, event.venue, event.organisation.name if event.organisation else ""),
-        url=reverse("events:detail", kwargs={"pk": event.pk}),
+        url=_url("events:detail", event.pk),
         visibility=Visibility.PUBLIC if event.status in VISIBLE else Visibility.SCOPED,
         region_path=event.region.path,
     )

@@ -15,7 +15,7 @@ from itertools import islice
 
 from django.db import connection, transaction
 
-from .documents import KINDS, Doc
+from .documents import BODY_CHARS, KINDS, Doc
 from .models import SearchDocument
 from .text import document_tokens
 
@@ -29,7 +29,7 @@ def _row(kind: str, object_id: int, doc: Doc) -> SearchDocument:
         kind=kind,
         object_id=object_id,
         title=doc.title[:300],
-        body=doc.body[:4000],
+        body=doc.body[:BODY_CHARS],
         url=doc.url,
         title_tokens=title_tokens,
         body_tokens=body_tokens,
