@@ -61,9 +61,9 @@ def _matching(documents: QuerySet, query: text.Query) -> QuerySet:
         return documents.extra(
             where=["search_searchdocument.tsv @@ to_tsquery('simple', %s)"], params=[text.tsquery(query)]
         )
+    # The full-text table drives: its matches are read once, never probed row by row of the documents.
     return documents.extra(
-        tables=["search_fts"],
-        where=["search_fts.rowid = search_searchdocument.id", "search_fts MATCH %s"],
+        where=["search_searchdocument.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"],
         params=[text.fts5(query)],
     )
 
@@ -84,7 +84,9 @@ PG_PAGE = (
 SQLITE_PAGE = (  # bm25() needs the MATCH of its own query
     "SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, "
     + SQLITE_RANK
-    + " AS rank FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid JOIN pool ON pool.id = d.id "
+    # CROSS JOIN keeps the pool as the outer loop: bm25() is computed for the pool's rows only.
+    + " AS rank FROM pool CROSS JOIN search_fts ON search_fts.rowid = pool.id "
+    "JOIN search_searchdocument d ON d.id = pool.id "
     "WHERE search_fts MATCH %s {where} ORDER BY rank DESC, d.id DESC LIMIT %s OFFSET %s"
 )
 
