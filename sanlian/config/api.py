@@ -34,6 +34,7 @@ from sanlian.dashboard.api import router as dashboard_router
 from sanlian.enterprises.api import router as enterprises_router
 from sanlian.policies.api import router as policies_router
 from sanlian.policies.call_api import router as calls_router
+from sanlian.search.api import router as search_router
 from sanlian.servicedesk.api import router as desk_router
 from sanlian.servicedesk.ip_api import router as ip_router
 from sanlian.servicedesk.provider_api import router as providers_router
@@ -177,6 +178,7 @@ api.add_router("", community_router)
 api.add_router("", ip_router)
 api.add_router("", inbox_router)
 api.add_router("", match_events_router)
+api.add_router("", search_router)
 
 
 # ---------------------------------------------------------------- errors

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sanlian.servicedesk",
     "sanlian.space",
     "sanlian.community",
+    "sanlian.search",
     "sanlian.dashboard",
     "sanlian.imports",
     "sanlian.demo",

@@ -38,6 +38,7 @@ urlpatterns = [
     path("orgs/", include(("sanlian.community.org_urls", "orgs"))),
     path("events/", include(("sanlian.community.event_urls", "events"))),
     path("news/", include(("sanlian.community.news_urls", "news"))),
+    path("search/", include("sanlian.search.urls")),
     path("verify/<str:token>/", login_not_required(certificate_views.verify), name="certificate-verify"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -31,6 +31,7 @@ from sanlian.enterprises.models import (
     Region,
 )
 from sanlian.enterprises.signals import facts_announcements_paused
+from sanlian.search import services as search_services
 
 from . import chain_events, chain_postings, community, community_events, community_news, desk, desk_providers, story
 from . import community_orgs as orgs_demo
@@ -65,6 +66,7 @@ class LoadResult:
     providers: dict = field(default_factory=dict)  # counts of the service-provider catalogue demo
     ip: dict = field(default_factory=dict)  # counts of the IP portfolio demo
     space: dict = field(default_factory=dict)  # counts of the space-service demo
+    search: dict = field(default_factory=dict)  # search documents per kind, after the load
 
     @property
     def changed(self) -> bool:
@@ -242,7 +244,10 @@ def demo_load(*, seed: int = SEED, scale: float = 1.0, password: str = DEMO_PASS
     Registry changes do not queue a re-evaluation each: the policy loader evaluates everything once at the end.
     """
     with facts_announcements_paused():
-        return _demo_load(seed=seed, scale=scale, password=password)
+        result = _demo_load(seed=seed, scale=scale, password=password)
+    # Much of the demo is bulk-created (not through the services): the search index is rebuilt once, at the end.
+    result.search = search_services.reindex()
+    return result
 
 
 def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
@@ -328,4 +333,5 @@ def demo_unload() -> dict[str, int]:
     user_count = users.count()
     users.delete()
     enterprises.delete()
+    search_services.reindex()  # drop the documents of what was removed
     return {"enterprises": len(ids), "users": user_count, "audit_events": audit}

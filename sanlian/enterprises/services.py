@@ -16,6 +16,7 @@ from sanlian.core.models import Role
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.services import apply_changes, audit_record, jsonable, notification_send
 from sanlian.core.validators import check_uscc
+from sanlian.search.services import document_refresh
 
 from .models import AnnualReport, Certification, ChainNode, Contact, Enterprise
 from .signals import announce_facts_changed
@@ -158,6 +159,7 @@ def enterprise_create(
         now=now,
     )
     announce_facts_changed(enterprise_id=enterprise.pk, fields=[f"enterprise.{f}" for f in changes])
+    document_refresh(kind="enterprise", object_id=enterprise.pk)
     return enterprise
 
 
@@ -214,6 +216,7 @@ def enterprise_update(
         now=enterprise.updated_at,
     )
     announce_facts_changed(enterprise_id=enterprise.pk, fields=[f"enterprise.{f}" for f in changes])
+    document_refresh(kind="enterprise", object_id=enterprise.pk)
     return changes
 
 

@@ -15,6 +15,7 @@ from .client import API, ApiClient
 # Every route with a concrete path, so each one is called unauthenticated.
 ROUTES = [
     ("get", "/me"),
+    ("get", "/search"),
     ("get", "/regions"),
     ("get", "/parks"),
     ("get", "/clusters"),

@@ -20,6 +20,7 @@ from sanlian.core.permissions import has_perm, require
 from sanlian.core.selectors import officers_covering
 from sanlian.core.services import audit_record, jsonable, notification_send
 from sanlian.enterprises.models import ChainNode
+from sanlian.search.services import document_refresh
 
 from ..models import Posting
 
@@ -301,6 +302,7 @@ def posting_create(*, actor, enterprise, data: dict, now: datetime | None = None
     audit_record(
         actor=actor, action="posting.create", target=posting, enterprise_id=enterprise.pk, changes=changes, now=now
     )
+    document_refresh(kind="posting", object_id=posting.pk)
     return posting
 
 
@@ -338,6 +340,7 @@ def posting_save(*, actor, posting: Posting, data: dict, now: datetime | None = 
         changes=changes,
         now=now,
     )
+    document_refresh(kind="posting", object_id=posting.pk)
     return posting
 
 
@@ -383,6 +386,7 @@ def posting_submit(*, actor, posting: Posting, now: datetime | None = None) -> P
         url=posting_url(posting),
         now=now,
     )
+    document_refresh(kind="posting", object_id=posting.pk)
     return posting
 
 
@@ -440,6 +444,7 @@ def posting_review(*, actor, posting: Posting, action: str, comment: str = "", n
         else _("您的供需信息「%(title)s」未通过审核,请修改后重新提交") % names
     )
     notify(enterprise_users(posting.enterprise_id), title, body=comment, url=posting_url(posting), now=now)
+    document_refresh(kind="posting", object_id=posting.pk)
     return posting
 
 
@@ -499,6 +504,7 @@ def posting_renew(*, actor, posting: Posting, now: datetime | None = None) -> Po
         changes=changes,
         now=now,
     )
+    document_refresh(kind="posting", object_id=posting.pk)
     return posting
 
 
@@ -541,6 +547,7 @@ def posting_close(*, actor, posting: Posting, no_local_partner: bool = False, no
             url=posting_url(posting),
             now=now,
         )
+    document_refresh(kind="posting", object_id=posting.pk)
     return posting
 
 
@@ -557,6 +564,7 @@ def postings_expire(*, now: datetime) -> int:
         .order_by("pk")
     )
     for posting in due:
+        document_refresh(kind="posting", object_id=posting.pk)
         posting.status = S.EXPIRED
         posting.updated_at = now
         posting.save(update_fields=["status", "updated_at"])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from sanlian.core.models import Role
 from sanlian.core.permissions import in_scope, require
 from sanlian.core.services import audit_record, notification_send
+from sanlian.search.services import document_refresh
 
 from ..models import Event, EventSession, Registration, SurveyAnswer, SurveyQuestion
 
@@ -88,6 +89,7 @@ def event_create(*, actor, data: dict, sessions=(), now: datetime) -> Event:
     )
     EventSession.objects.bulk_create([EventSession(event=event, **item) for item in sessions])
     audit_record(actor=actor, action="activity.create", target=event, changes={"title": event.title}, now=now)
+    document_refresh(kind="event", object_id=event.pk)
     return event
 
 
@@ -114,6 +116,7 @@ def event_update(*, actor, event: Event, data: dict, sessions=None, now: datetim
         event.sessions.all().delete()
         EventSession.objects.bulk_create([EventSession(event=event, **item) for item in sessions])
     audit_record(actor=actor, action="activity.update", target=event, changes=changes, now=now)
+    document_refresh(kind="event", object_id=event.pk)
     return event
 
 
@@ -142,6 +145,7 @@ def event_transition(*, actor, event: Event, action: str, now: datetime) -> Even
             recipients=[r.user for r in live], title=_("活动已取消:%(title)s") % {"title": event.title},
             url=reverse("events:detail", args=[event.pk]), now=now,
         )  # fmt: skip
+    document_refresh(kind="event", object_id=event.pk)
     return event
 
 

@@ -20,6 +20,7 @@ from sanlian.core.permissions import in_scope, require, scope_queryset
 from sanlian.core.services import audit_record, notification_send
 from sanlian.core.uploads import checked_upload
 from sanlian.enterprises.models import Enterprise
+from sanlian.search.services import document_refresh
 
 from ..models import Article, ArticleView, Tag
 
@@ -124,6 +125,7 @@ def article_create(*, actor, data: dict, region, tags=(), enterprises=(), cover=
     article = Article(region=region, author=actor, created_at=now, updated_at=now, is_demo=bool(data.get("is_demo")))
     _apply(article, actor=actor, data=data, tags=names, enterprises=enterprises, cover=cover)
     audit_record(actor=actor, action="article.create", target=article, changes={"title": article.title}, now=now)
+    document_refresh(kind="article", object_id=article.pk)
     return article
 
 
@@ -151,6 +153,7 @@ def article_update(*, actor, article: Article, data: dict, tags=(), enterprises=
                  note=article.status)  # fmt: skip
     if article.status == S.PUBLISHED:
         _bump_after_commit()
+    document_refresh(kind="article", object_id=article.pk)
     return article
 
 
@@ -193,6 +196,7 @@ def article_transition(*, actor, article: Article, action: str, comment: str = "
         title = {"publish": _("您的新闻已发布:%(title)s"), "return": _("您的新闻被退回修改:%(title)s")}[action]
         notification_send(recipients=[article.author], title=title % {"title": article.title},
                           body=comment.strip(), url=reverse("news:edit", args=[article.pk]), now=now)  # fmt: skip
+    document_refresh(kind="article", object_id=article.pk)
     return article
 
 

@@ -13,6 +13,7 @@ from sanlian.core.permissions import require
 from sanlian.core.services import apply_changes, audit_record, notification_send
 from sanlian.core.uploads import checked_upload
 from sanlian.engines.rules import RuleError, resolve_params, run_cases
+from sanlian.search.services import document_refresh
 
 from .. import rules
 from ..models import Grant, Parameter, ParameterValue, Policy, PolicyAttachment, PolicyVersion
@@ -168,6 +169,7 @@ def policy_create(*, actor, code: str, region, data: dict, now: datetime | None 
     version.full_clean(exclude=["policy"])
     version.save()
     audit_record(actor=actor, action="policy.create", target=version, changes={"title": [None, version.title]}, now=now)
+    document_refresh(kind="policy", object_id=policy.pk)
     return version
 
 
@@ -184,6 +186,7 @@ def policy_draft_save(*, actor, policy: Policy, data: dict, now: datetime | None
     draft.save()
     if is_new or changes:
         audit_record(actor=actor, action="policy.draft", target=draft, changes=changes, now=now)
+    document_refresh(kind="policy", object_id=policy.pk)
     return draft
 
 
@@ -308,6 +311,7 @@ def policy_publish(*, actor, policy: Policy, now: datetime | None = None) -> Pol
         now=now,
     )
     transaction.on_commit(lambda: refresh_eligibility(policy_ids=[policy.pk]))
+    document_refresh(kind="policy", object_id=policy.pk)
     return draft
 
 

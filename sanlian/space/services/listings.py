@@ -20,6 +20,7 @@ from sanlian.core.permissions import has_perm, in_scope, require
 from sanlian.core.services import audit_record
 from sanlian.core.uploads import checked_upload
 from sanlian.engines.spacematch import GRADES
+from sanlian.search.services import document_refresh
 
 from ..models import Kind, Listing, ListingFile
 from .common import (
@@ -141,10 +142,12 @@ def listing_update(*, actor, listing: Listing, data: dict, now: datetime) -> Lis
 
 
 def audit_record_listing(actor, action: str, listing: Listing, now, changes=None, note: str = "") -> None:
+    """Record a change of the listing; every listing write goes through here, so it also refreshes the search index."""
     audit_record(
         actor=actor, action=action, target=listing, enterprise_id=listing.landlord_id, changes=changes, note=note,
         now=now,
     )  # fmt: skip
+    document_refresh(kind="listing", object_id=listing.pk)
 
 
 def _lock(listing: Listing) -> Listing:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.services import audit_record
 from sanlian.engines.spacematch import BOOL_SPECS, GRADES
+from sanlian.search.services import document_refresh
 
 from ..models import Kind, Lease, Listing, SpaceRequest, Viewing
 from .common import (
@@ -323,4 +324,5 @@ def lease_record(*, actor, listing: Listing, data: dict, request: SpaceRequest |
             changes={"leased_area": [str(listing.leased_area - area), str(listing.leased_area)],
                      "status": [old, listing.status]}, now=now,
         )  # fmt: skip
+        document_refresh(kind="listing", object_id=listing.pk)
         return lease

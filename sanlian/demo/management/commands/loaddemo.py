@@ -129,6 +129,7 @@ class Command(BaseCommand):
                 self.stdout.write(message % result.community)
         else:
             self.stdout.write(_("演示数据已存在,无需更改。"))
+        self.stdout.write(_("搜索索引 %(documents)s 条") % {"documents": sum(result.search.values())})
         figures = stats(Region.objects.get(code="pujiang"), REVENUE_TARGET_YEAR)
         self.stdout.write(
             _(

@@ -1,0 +1,100 @@
+"""Writes of the search index: refresh one object's document after its transaction commits, or rebuild a kind.
+
+The writing services of the six apps call `document_refresh(kind=..., object_id=...)` once, whatever they
+changed (create, edit, publish, withdraw, delete): after commit the object is read again and its document
+written, or removed when the object is gone or has nothing to show. A failure to index is logged and does
+not undo the write it follows (robust on_commit): `sanlian search_reindex` repairs the index.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import partial
+from itertools import islice
+
+from django.db import connection, transaction
+
+from .documents import BODY_CHARS, KINDS, Doc
+from .models import SearchDocument
+from .text import document_tokens
+
+logger = logging.getLogger(__name__)
+REINDEX_BATCH = 1000
+
+
+def _row(kind: str, object_id: int, doc: Doc) -> SearchDocument:
+    title_tokens, body_tokens = document_tokens(f"{doc.title}\n{doc.title_extra}", doc.body)
+    return SearchDocument(
+        kind=kind,
+        object_id=object_id,
+        title=doc.title[:300],
+        body=doc.body[:BODY_CHARS],
+        url=doc.url,
+        title_tokens=title_tokens,
+        body_tokens=body_tokens,
+        visibility=doc.visibility,
+        region_path=doc.region_path,
+        enterprise_id=doc.enterprise_id,
+        visible_until_date=doc.visible_until_date,
+    )
+
+
+FIELDS = [
+    "title", "body", "url", "title_tokens", "body_tokens", "visibility", "region_path", "enterprise_id",
+    "visible_until_date",
+]  # fmt: skip
+
+
+def document_write(*, kind: str, object_id: int) -> SearchDocument | None:
+    """Write the object's document now (or delete it); the document, or None when there is none."""
+    spec = KINDS[kind]
+    obj = spec.queryset().filter(pk=object_id).prefetch_related(*spec.prefetch).first()
+    doc = spec.document(obj) if obj is not None else None
+    if doc is None:
+        SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
+        return None
+    row = _row(kind, object_id, doc)
+    document, _created = SearchDocument.objects.update_or_create(
+        kind=kind, object_id=object_id, defaults={name: getattr(row, name) for name in FIELDS}
+    )
+    return document
+
+
+def _write_logged(kind: str, object_id: int) -> None:
+    try:
+        document_write(kind=kind, object_id=object_id)
+    except Exception:  # the write it follows has committed; the index is repaired by search_reindex
+        logger.exception("search index: could not refresh %s %s", kind, object_id)
+
+
+def document_refresh(*, kind: str, object_id: int) -> None:
+    """Refresh the object's document once the current transaction commits (at once outside one)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown search kind {kind!r}")
+    transaction.on_commit(partial(_write_logged, kind, object_id))
+
+
+def documents_refresh(*, kind: str, object_ids: Iterable[int]) -> None:
+    for object_id in object_ids:
+        document_refresh(kind=kind, object_id=object_id)
+
+
+def reindex(*, kinds: Iterable[str] | None = None, batch: int = REINDEX_BATCH) -> dict[str, int]:
+    """Rebuild the documents of the kinds (all by default) from the database; kind → documents written."""
+    written: dict[str, int] = {}
+    for kind in kinds or KINDS:
+        spec = KINDS[kind]
+        with transaction.atomic():
+            SearchDocument.objects.filter(kind=kind).delete()
+            objects = spec.queryset().prefetch_related(*spec.prefetch).order_by("pk").iterator(chunk_size=batch)
+            count = 0
+            while chunk := list(islice(objects, batch)):
+                rows = [_row(kind, obj.pk, doc) for obj in chunk if (doc := spec.document(obj)) is not None]
+                SearchDocument.objects.bulk_create(rows, batch_size=batch)
+                count += len(rows)
+        written[kind] = count
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics, so the planner sees how common each type is
+            cursor.execute("ANALYZE search_searchdocument")
+    return written
