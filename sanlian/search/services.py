@@ -80,17 +80,55 @@ def documents_refresh(*, kind: str, object_ids: Iterable[int]) -> None:
         document_refresh(kind=kind, object_id=object_id)
 
 
+def _documents(kind: str, object_ids: list[int] | None, batch: int):
+    """The documents of a kind's objects (all, or those ids), built from the database in chunks."""
+    spec = KINDS[kind]
+    objects = spec.queryset()
+    if object_ids is not None:
+        objects = objects.filter(pk__in=object_ids)
+    objects = objects.prefetch_related(*spec.prefetch).order_by("pk").iterator(chunk_size=batch)
+    while chunk := list(islice(objects, batch)):
+        yield [_row(kind, obj.pk, doc) for obj in chunk if (doc := spec.document(obj)) is not None]
+
+
+def documents_write_many(*, kind: str, object_ids: Iterable[int], batch: int = REINDEX_BATCH) -> int:
+    """Rewrite the documents of many objects of one kind in batches; the number of documents written.
+
+    For writers that change thousands of objects at once (imports), where one refresh per object would
+    cost a query and a tokenisation pass each.
+    """
+    ids = sorted(set(object_ids))
+    written = 0
+    for start in range(0, len(ids), batch):
+        chunk_ids = ids[start : start + batch]
+        with transaction.atomic():
+            SearchDocument.objects.filter(kind=kind, object_id__in=chunk_ids).delete()
+            for rows in _documents(kind, chunk_ids, batch):
+                SearchDocument.objects.bulk_create(rows, batch_size=batch)
+                written += len(rows)
+    return written
+
+
+def documents_refresh_later(*, kind: str, object_ids: Iterable[int]) -> None:
+    """Queue a Huey job rewriting the objects' documents once the current transaction commits."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown search kind {kind!r}")
+    ids = sorted(set(object_ids))
+    if not ids:
+        return
+    from .tasks import refresh_documents  # the task module imports this one
+
+    transaction.on_commit(partial(refresh_documents, kind=kind, object_ids=ids), robust=True)
+
+
 def reindex(*, kinds: Iterable[str] | None = None, batch: int = REINDEX_BATCH) -> dict[str, int]:
     """Rebuild the documents of the kinds (all by default) from the database; kind → documents written."""
     written: dict[str, int] = {}
     for kind in kinds or KINDS:
-        spec = KINDS[kind]
         with transaction.atomic():
             SearchDocument.objects.filter(kind=kind).delete()
-            objects = spec.queryset().prefetch_related(*spec.prefetch).order_by("pk").iterator(chunk_size=batch)
             count = 0
-            while chunk := list(islice(objects, batch)):
-                rows = [_row(kind, obj.pk, doc) for obj in chunk if (doc := spec.document(obj)) is not None]
+            for rows in _documents(kind, None, batch):
                 SearchDocument.objects.bulk_create(rows, batch_size=batch)
                 count += len(rows)
         written[kind] = count

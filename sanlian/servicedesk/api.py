@@ -121,7 +121,7 @@ class RequestIn(Schema):
 class TransitionIn(Schema):
     action: RequestAction
     note: str = Field("", description="resolve、reopen 时必填 / required to resolve or reopen")
-    rating: int | None = Field(None, description="confirm、rate:满意度 1–5 / satisfaction 1–5")
+    rating: int | None = Field(None, strict=True, description="confirm、rate:满意度 1–5 / satisfaction 1–5")
     comment: str = Field("", description="评价 / rating comment")
 
 
