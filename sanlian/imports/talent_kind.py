@@ -111,7 +111,11 @@ class TalentImporter(Importer):
             message = _("该身份证号在本年度已有申报(%(status)s),不能重复导入")
             row.reject("id_number", message % {"status": application.get_status_display()})
             return
-        changed = sorted(name for name, value in clean.items() if getattr(application, name) != value)
+        changed = sorted(
+            name
+            for name, value in clean.items()
+            if (application.level_id != value.pk if name == "level" else getattr(application, name) != value)
+        )
         if application.employer_id != employer.pk:
             changed.append("employer")
             application.employer = employer
