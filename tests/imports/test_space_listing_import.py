@@ -114,3 +114,17 @@ def test_the_kind_is_offered_to_officers_and_linked_from_space_management_but_no
     assert "?kind=space-listings" in manage
     assert client.get(reverse("imports:start")).status_code == 403
     assert "?kind=space-listings" not in client.get(reverse("space:manage")).content.decode()
+
+
+def test_the_demo_sheet_offers_three_new_units_and_one_unknown_type(pujiang_officer):
+    from sanlian.core.validators import uscc_from_serial
+    from sanlian.demo.imports import space_sheet
+    from sanlian.demo.space import LANDLORD_SERIAL
+
+    factories.enterprise("pujiang", uscc=uscc_from_serial(LANDLORD_SERIAL))
+
+    report = run_import(SpaceListingImporter(), actor=pujiang_officer, data=space_sheet(), filename="d.xlsx",
+                        dry_run=True)  # fmt: skip
+
+    assert (report.created, report.rejected, report.errors[0].column) == (3, 1, "类型")
+    assert not Listing.objects.exists()
