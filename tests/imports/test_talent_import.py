@@ -153,3 +153,25 @@ def test_sanlian_import_talents_prints_json_with_masked_numbers(round_2024, empl
     assert exit_info.value.code == 1 and (result["created"], result["rejected"]) == (1, 1)
     assert result["errors"][0] | {"reason": ""} == {"row": 3, "column": "手机号", "value": "138***3800", "reason": ""}
     assert Certificate.objects.get().application.name == "张三"
+
+
+def test_the_district_officer_dry_runs_and_confirms_a_roster_on_the_pages_with_masked_errors(
+    client, district_officer, round_2024, employer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanlian.imports.models import ImportJob
+
+    client.force_login(district_officer)
+    rows = [[id_number(11), 2024, "精英人才", "张三", employer.uscc, ""], ["310112199001010019", 2024, "精英人才", "王五",
+                                                                           employer.uscc, ""]]  # fmt: skip
+    upload = SimpleUploadedFile("名单.xlsx", xlsx([HEADER, *rows]))
+
+    client.post(reverse("imports:start"), {"kind": "talents", "file": upload})
+    dry = ImportJob.objects.get()
+    page = client.get(reverse("imports:job", args=[dry.pk])).content.decode()
+    client.post(reverse("imports:confirm", args=[dry.pk]), {"partial": "on"})
+
+    assert (dry.created, dry.rejected) == (1, 1) and "310112********0019" in page and "310112199001010019" not in page
+    assert ImportJob.objects.get(dry_run=False).applied
+    assert Certificate.objects.get().application.name == "张三"
