@@ -163,8 +163,8 @@ def test_the_district_officer_dry_runs_and_confirms_a_roster_on_the_pages_with_m
     from sanlian.imports.models import ImportJob
 
     client.force_login(district_officer)
-    rows = [[id_number(11), 2024, "精英人才", "张三", employer.uscc, ""], ["310112199001010019", 2024, "精英人才", "王五",
-                                                                           employer.uscc, ""]]  # fmt: skip
+    rows = [[id_number(11), 2024, "精英人才", "张三", employer.uscc, ""],
+            ["310112199001010019", 2024, "精英人才", "王五", employer.uscc, ""]]  # fmt: skip
     upload = SimpleUploadedFile("名单.xlsx", xlsx([HEADER, *rows]))
 
     client.post(reverse("imports:start"), {"kind": "talents", "file": upload})
