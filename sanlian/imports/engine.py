@@ -108,6 +108,10 @@ class Importer:
     def key_field(self) -> str:
         return self.columns[0].field
 
+    def shown(self, field_name: str, raw: str) -> str:
+        """A cell's text as the error report shows it; importers of personal data mask it here."""
+        return raw
+
     def check(self, rows: list[Row], *, actor, now) -> None:
         """Set each row's outcome and plan, or reject it; may read the database, never writes."""
         raise NotImplementedError
@@ -263,15 +267,16 @@ def _row_errors(row: Row, header: Mapping, importer: Importer) -> list[RowError]
     errors = []
     for name, code, params in row.parsed.errors:
         reason = REASONS.get(code, code)
-        errors.append(_error(row, header, labels, name, str(reason) % params if params else str(reason)))
+        errors.append(_error(row, header, labels, name, str(reason) % params if params else str(reason), importer))
     for name, reason in row.problems:
-        errors.append(_error(row, header, labels, name, reason))
+        errors.append(_error(row, header, labels, name, reason, importer))
     return errors
 
 
-def _error(row: Row, header: Mapping, labels: dict, name: str, reason: str) -> RowError:
+def _error(row: Row, header: Mapping, labels: dict, name: str, reason: str, importer: Importer) -> RowError:
     column = header.headers.get(name) or str(labels.get(name, name))
-    return RowError(row=row.number, column=column, value=row.parsed.raw.get(name, ""), reason=reason)
+    value = importer.shown(name, row.parsed.raw.get(name, ""))
+    return RowError(row=row.number, column=column, value=value, reason=reason)
 
 
 def error_workbook(errors) -> bytes:

@@ -17,8 +17,10 @@ class UploadForm(forms.Form):
         label=_("导入模板(列对应)"), queryset=ImportTemplate.objects.none(), required=False
     )
 
-    def __init__(self, *args, templates=None, **kwargs):
+    def __init__(self, *args, templates=None, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if kinds is not None:  # only the kinds the user may import
+            self.fields["kind"].choices = [(k, label) for k, label in ImportKind.choices if k in kinds]
         if templates is not None:
             self.fields["template"].queryset = templates
 

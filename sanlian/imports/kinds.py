@@ -43,6 +43,8 @@ from sanlian.enterprises.services import ENTERPRISE_FIELDS, check_place, check_r
 from sanlian.enterprises.signals import announce_facts_changed_many
 
 from .engine import Importer, Row, validation_messages
+from .space_kind import SpaceListingImporter
+from .talent_kind import TalentImporter
 
 BATCH = 2000
 LOOKUP_CHUNK = 5000
@@ -493,7 +495,8 @@ class CertificationImporter(_EnterpriseRows):
 
 
 IMPORTERS: dict[str, type[Importer]] = {
-    cls.kind: cls for cls in (EnterpriseImporter, AnnualReportImporter, CertificationImporter)
+    cls.kind: cls
+    for cls in (EnterpriseImporter, AnnualReportImporter, CertificationImporter, TalentImporter, SpaceListingImporter)
 }
 
 

@@ -11,6 +11,8 @@ class ImportKind(models.TextChoices):
     ENTERPRISES = "enterprises", _("企业名录")
     ANNUAL_REPORTS = "annual-reports", _("企业年报")
     CERTIFICATIONS = "certifications", _("资质认定")
+    TALENTS = "talents", _("人才名单")
+    SPACE_LISTINGS = "space-listings", _("空间房源")
 
 
 class ImportJob(models.Model):

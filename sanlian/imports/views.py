@@ -22,8 +22,13 @@ from .tasks import run_import_job
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def importable_kinds(user) -> dict:
+    """{kind: importer} of the kinds the user may import."""
+    return {kind: importer_for(kind) for kind in IMPORTERS if has_perm(user, importer_for(kind).permission)}
+
+
 def can_import(user) -> bool:
-    return any(has_perm(user, importer_for(kind).permission) for kind in IMPORTERS)
+    return bool(importable_kinds(user))
 
 
 def _job(request, pk) -> ImportJob:
@@ -39,8 +44,9 @@ def start(request):
     user = request.user
     if not can_import(user):
         raise PermissionDenied
+    kinds = importable_kinds(user)
     form = UploadForm(request.POST or None, request.FILES or None, templates=selectors.templates_for(user),
-                      initial={"kind": request.GET.get("kind", "enterprises")})  # fmt: skip
+                      kinds=kinds, initial={"kind": request.GET.get("kind", next(iter(kinds)))})  # fmt: skip
     if request.method == "POST" and form.is_valid():
         template = form.cleaned_data["template"]
         if template is not None and template.kind != form.cleaned_data["kind"]:
@@ -59,7 +65,7 @@ def start(request):
                 return redirect("imports:job", pk=job.pk)
     jobs = selectors.jobs_visible(user)[:20]
     status = 400 if form.errors else 200
-    return render(request, "imports/start.html", {"form": form, "jobs": jobs, "kinds": IMPORTERS}, status=status)
+    return render(request, "imports/start.html", {"form": form, "jobs": jobs, "kinds": kinds}, status=status)
 
 
 def template_download(request, kind):

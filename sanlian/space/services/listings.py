@@ -61,15 +61,18 @@ def _url(listing: Listing) -> str:
     return reverse("space:manage-listing", kwargs={"pk": listing.pk})
 
 
-def _clean(actor, data: dict) -> dict:
-    """The listing's fields from form data; a ValidationError naming every faulty field."""
+def clean_listing(actor, data: dict) -> dict:
+    """The listing's fields from form (or import) data; a ValidationError naming every faulty field.
+    `actor` None is the system (the import CLI without --user): every park, the landlord as given.
+    """
     errors: dict[str, str] = {}
     park = data.get("park")
     if park is None:
         errors["park"] = _("请选择园区")
-    elif actor.is_officer and not actor.is_superuser and not in_scope(actor, park):
+    elif actor is not None and actor.is_officer and not actor.is_superuser and not in_scope(actor, park):
         errors["park"] = _("只能为辖区内的园区发布房源")
-    landlord = actor.enterprise if not (actor.is_officer or actor.is_superuser) else data.get("landlord")
+    on_behalf = actor is None or actor.is_officer or actor.is_superuser
+    landlord = data.get("landlord") if on_behalf else actor.enterprise
     if landlord is None:
         errors["landlord"] = _("请填写业主/运营方企业(统一社会信用代码)")
     kind = str(data.get("kind") or "")
@@ -109,7 +112,7 @@ def listing_create(*, actor, data: dict, now: datetime) -> Listing:
     require(actor, "space_listing.manage")
     if not (actor.is_officer or actor.is_superuser) and not actor.enterprise_id:
         raise ValidationError({"landlord": _("您的账号未关联企业")})
-    fields = _clean(actor, data)
+    fields = clean_listing(actor, data)
     listing = Listing.objects.create(**fields, created_by=actor_or_none(actor), created_at=now, updated_at=now)
     audit_record_listing(actor, "space_listing.create", listing, now)
     return listing
@@ -122,7 +125,22 @@ def listing_update(*, actor, listing: Listing, data: dict, now: datetime) -> Lis
     require(actor, "space_listing.manage", listing)
     if listing.status not in EDITABLE:
         raise ValidationError({"status": _("当前状态「%(s)s」不能修改") % {"s": listing.get_status_display()}})
-    fields = _clean(actor, {**data, "landlord": data.get("landlord") or listing.landlord})
+    fields = clean_listing(actor, {**data, "landlord": data.get("landlord") or listing.landlord})
+    changes = apply_listing_fields(listing, fields)
+    if changes.get("status"):
+        _notify_officers(listing, now)
+    listing.updated_at = now
+    listing.save()
+    audit_record_listing(actor, "space_listing.update", listing, now, changes=changes)
+    return listing
+
+
+def apply_listing_fields(listing: Listing, fields: dict) -> dict:
+    """Set the cleaned fields on an editable listing; its {field: [old, new]} changes. A published listing
+    that changes goes back to verification, since its verified facts changed.
+    """
+    if listing.status not in EDITABLE:
+        raise ValidationError({"status": _("当前状态「%(s)s」不能修改") % {"s": listing.get_status_display()}})
     if fields["area"] is not None and fields["area"] < listing.leased_area:
         raise ValidationError({"area": _("面积不能小于已租面积 %(n)s ㎡") % {"n": listing.leased_area}})
     changes = {}
@@ -134,11 +152,7 @@ def listing_update(*, actor, listing: Listing, data: dict, now: datetime) -> Lis
     if changes and listing.status == Status.PUBLISHED:
         listing.status = Status.PENDING
         changes["status"] = [Status.PUBLISHED, Status.PENDING]
-        _notify_officers(listing, now)
-    listing.updated_at = now
-    listing.save()
-    audit_record_listing(actor, "space_listing.update", listing, now, changes=changes)
-    return listing
+    return changes
 
 
 def audit_record_listing(actor, action: str, listing: Listing, now, changes=None, note: str = "") -> None:

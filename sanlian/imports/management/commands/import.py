@@ -1,6 +1,7 @@
 """`sanlian import KIND FILE [--dry-run] [--json] [--partial] [--user USERNAME] [--template NAME] [--sheet NAME]`
 
-KIND is enterprises, annual-reports or certifications (and ip, which runs the IP portfolio importer).
+KIND is enterprises, annual-reports, certifications, talents or space-listings (and ip, which runs the IP
+portfolio importer).
 Prints the created / updated / unchanged / rejected counts and each rejected row's number, column,
 value and reason (one JSON object with --json). Exits 1 when any row was rejected, 2 when the file
 itself cannot be used. Without --user the import runs as the system (every town in scope); with it,
@@ -22,7 +23,10 @@ from sanlian.imports.models import ImportTemplate
 
 
 class Command(BaseCommand):
-    help = "Import enterprises, annual reports or certifications from an .xlsx or .csv file (upsert)."
+    help = (
+        "Import enterprises, annual reports, certifications, talents or space listings from an .xlsx or .csv file "
+        "(upsert)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=[*IMPORTERS, "ip"])
