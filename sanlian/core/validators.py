@@ -26,7 +26,7 @@ _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 def _uscc_check_character(code: str) -> str:
     """stdnum's uscc.calc_check_digit for a compact, well-formed code."""
-    total = sum(_USCC_VALUES[c] * w for c, w in zip(code, _USCC_WEIGHTS))
+    total = sum(_USCC_VALUES[c] * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
     return uscc._alphabet[(31 - total) % 31]
 
 
