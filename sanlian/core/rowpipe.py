@@ -262,9 +262,7 @@ def parse_rows(
     """Each data row below the header (blank rows skipped) parsed column by column."""
     formulas = set(formulas)
     plan = [
-        (c, mapping.positions[c.field], mapping.units.get(c.field), {})
-        for c in columns
-        if c.field in mapping.positions
+        (c, mapping.positions[c.field], mapping.units.get(c.field), {}) for c in columns if c.field in mapping.positions
     ]
     for index in range(mapping.header_row + 1, len(rows)):
         row = rows[index]
