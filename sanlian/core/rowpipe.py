@@ -247,6 +247,11 @@ class ParsedRow:
     errors: list[tuple[str, str, dict]] = field(default_factory=list)  # (field, code, params)
 
 
+# Each column remembers what its first distinct cells parse to (towns, codes, flags and dates repeat down
+# a registry sheet): a repeated cell is normalised and checked once. Bounded, for columns of unique text.
+MEMO_CELLS = 4096
+
+
 def parse_rows(
     rows: Sequence[Sequence],
     columns: Sequence[Column],
@@ -257,31 +262,50 @@ def parse_rows(
     """Each data row below the header (blank rows skipped) parsed column by column."""
     formulas = set(formulas)
     plan = [
-        (c, mapping.positions[c.field], mapping.units.get(c.field)) for c in columns if c.field in mapping.positions
+        (c, mapping.positions[c.field], mapping.units.get(c.field), {}) for c in columns if c.field in mapping.positions
     ]
     for index in range(mapping.header_row + 1, len(rows)):
         row = rows[index]
         if not any(not is_blank(cell) for cell in row):
             continue
         parsed = ParsedRow(number=index + 1, values={}, raw={})
-        for column, position, unit in plan:
+        for column, position, unit, memo in plan:
             cell = row[position] if position < len(row) else None
-            text = parsed.raw[column.field] = normalise(cell)
+            try:
+                key = (cell.__class__, cell)  # 1, 1.0 and True are equal but do not parse alike
+                outcome = memo.get(key)
+            except TypeError:  # an unhashable cell: parse it, do not remember it
+                key, outcome = None, None
+            if outcome is None:
+                outcome = _parse_cell_outcome(column, cell, unit)
+                if key is not None and len(memo) < MEMO_CELLS:
+                    memo[key] = outcome
+            text, value, error = outcome
+            parsed.raw[column.field] = text
             if formulas and (index, position) in formulas:
                 parsed.errors.append((column.field, "formula", {}))
-                continue
-            try:
-                value = parse_cell(column, text if column.kind == TEXT else cell, unit)
-            except CellError as exc:
-                parsed.errors.append((column.field, exc.code, exc.params))
-                continue
-            if column.required and (value is None or value == ""):
+            elif error is not None:
+                parsed.errors.append((column.field, error[0], error[1]))
+            elif column.required and (value is None or value == ""):
                 parsed.errors.append((column.field, "required", {}))
-                continue
-            parsed.values[column.field] = value
+            else:
+                parsed.values[column.field] = value
         if progress is not None:
             progress(index)
         yield parsed
+
+
+def _parse_cell_outcome(column: Column, cell, unit: str | None) -> tuple:
+    """(the cell as text, its typed value, None) or (text, None, (reason code, params))."""
+    text = normalise(cell)
+    try:
+        if column.kind == TEXT:  # the text is already normalised: check its length only
+            if column.max_length and len(text) > column.max_length:
+                raise CellError("too_long", max=column.max_length)
+            return text, text, None
+        return text, parse_cell(column, cell, unit), None
+    except CellError as exc:
+        return text, None, (exc.code, exc.params)
 
 
 def duplicate_keys(rows: Iterable[ParsedRow], key: Callable[[ParsedRow], tuple | None]) -> dict[int, int]:

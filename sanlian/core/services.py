@@ -4,7 +4,6 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from .models import ApiToken, AuditEvent, Notification, NotificationPreference, Topic
 from .notifications import DEFAULT, deliveries, topic_of
-from .sql import copy_insert, unsaved
+from .sql import copy_rows
 
 
 def jsonable(value):
@@ -69,27 +68,14 @@ def audit_records(*, actor, entries, now: datetime | None = None, batch_size: in
     now = now or timezone.now()
     actor = actor if getattr(actor, "pk", None) else None
     actor_id = actor.pk if actor is not None else None
-    events = (
-        unsaved(
-            AuditEvent,
-            actor_id=actor_id,
-            action=action,
-            target_type=target._meta.label_lower,
-            target_id=str(target.pk),
-            enterprise_id=enterprise_id,
-            changes=changes or {},
-            note=note,
-            created_at=now,
-        )
+    rows = (
+        (actor_id, action, target._meta.label_lower, str(target.pk), enterprise_id, changes or {}, note, now)
         for action, target, changes, enterprise_id, note in entries
     )
-    count = 0
-    while True:
-        batch = list(islice(events, batch_size))
-        if not batch:
-            return count
-        copy_insert(batch)
-        count += len(batch)
+    return copy_rows(AuditEvent, AUDIT_COLUMNS, rows, batch_size=batch_size)
+
+
+AUDIT_COLUMNS = ("actor_id", "action", "target_type", "target_id", "enterprise_id", "changes", "note", "created_at")
 
 
 def notification_send(

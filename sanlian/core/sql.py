@@ -8,6 +8,7 @@ Django's default) and one after another elsewhere (SQLite is in-process, so a ro
 
 from collections.abc import Sequence
 from functools import partial
+from itertools import islice
 
 from django.db import connection, connections, models, transaction
 from django.db.models.base import ModelState
@@ -145,3 +146,33 @@ def copy_insert(objs: Sequence, *, batch_size: int = 2000) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def copy_rows(model, fields: Sequence[str], rows, *, batch_size: int = 2000) -> int:
+    """Insert plain rows of one model, each a sequence of values in the order of `fields` (attnames),
+    the primary key left to the table's default; return the count. For writes whose instances nobody
+    reads afterwards (audit events): no model instance per row on PostgreSQL, where the rows go through
+    one COPY. Elsewhere it is bulk_create of unsaved instances, in batches.
+    """
+    if connection.vendor != "postgresql":
+        count = 0
+        iterator = iter(rows)
+        while batch := [unsaved(model, **dict(zip(fields, row, strict=True))) for row in islice(iterator, batch_size)]:
+            model.objects.bulk_create(batch)
+            count += len(batch)
+        return count
+    meta = model._meta
+    quote = connection.ops.quote_name
+    by_attname = {f.attname: f for f in meta.concrete_fields}
+    real = connections[connection.alias]
+    preps = [
+        None if type(by_attname[name]) in _PLAIN_FIELDS else partial(by_attname[name].get_db_prep_save, connection=real)
+        for name in fields
+    ]
+    columns = ", ".join(quote(by_attname[name].column) for name in fields)
+    count = 0
+    with connection.cursor() as cursor, cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([v if p is None or v is None else p(v) for p, v in zip(preps, row, strict=True)])
+            count += 1
+    return count

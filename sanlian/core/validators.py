@@ -1,5 +1,12 @@
-"""Validators of identifiers, built on python-stdnum (never re-implemented here)."""
+"""Validators of identifiers, built on python-stdnum.
 
+One shortcut: an import checks 100,000 USCCs, and stdnum's uscc.validate cleans each code three times
+before testing it. A code that is already compact and well formed has its check character computed
+here in one pass, with stdnum's alphabet and the GB 32100 weights (tests compare it with stdnum's);
+every other value goes through stdnum as is.
+"""
+
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -7,6 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
+
+# What stdnum's uscc.validate accepts as format, for a value its compact() leaves as is: 18 characters,
+# eight digits, then characters of its alphabet (digits and upper-case letters without I, O, Z, S, V).
+_WELL_FORMED_USCC = re.compile(r"\A[0-9]{8}[0-9A-HJ-NP-RTUWXY]{10}\Z", re.ASCII)
+
+
+_USCC_VALUES = {c: i for i, c in enumerate(uscc._alphabet)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # 3**i mod 31
+
+
+def _uscc_check_character(code: str) -> str:
+    """stdnum's uscc.calc_check_digit for a compact, well-formed code."""
+    total = sum(_USCC_VALUES[c] * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
+    return uscc._alphabet[(31 - total) % 31]
 
 
 @dataclass(frozen=True)
@@ -21,6 +42,8 @@ def check_uscc(value: str) -> UsccCheck:
     Some early codes were issued with a wrong check character, so the caller decides whether an
     officer's recorded reason may override it.
     """
+    if isinstance(value, str) and _WELL_FORMED_USCC.match(value):
+        return UsccCheck(code=value, checksum_ok=_uscc_check_character(value) == value[-1])
     code = uscc.compact(value or "")
     try:
         uscc.validate(code)

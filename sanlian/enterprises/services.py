@@ -4,6 +4,7 @@ Each service takes keyword arguments, runs in one transaction, checks the permis
 records an audit event with the old → new values. Validation errors name the field they concern.
 """
 
+import functools
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -102,18 +103,18 @@ def validate_enterprise(instance, *, resolved=(), only=None, memo: dict | None =
     With `memo` (a dict the caller keeps for one import) each field checks each distinct value once:
     the same `Field.clean` as `Model.clean_fields`, whose outcome depends on the value alone.
     """
-    exclude = ["uscc", "created_at", "updated_at", *resolved]
-    if only is not None:
-        exclude += [f.name for f in Enterprise._meta.concrete_fields if f.name not in only]
     if memo is None:
+        exclude = ["uscc", "created_at", "updated_at", *resolved]
+        if only is not None:
+            exclude += [f.name for f in Enterprise._meta.concrete_fields if f.name not in only]
         try:
             instance.full_clean(exclude=exclude, validate_unique=False)
         except ValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         return
-    errors, exclude = {}, set(exclude)
-    for field in Enterprise._meta.concrete_fields:
-        if field.name in exclude:
+    errors = {}
+    for field in _checked_fields(tuple(resolved)):
+        if only is not None and field.name not in only:
             continue
         raw = getattr(instance, field.attname)
         if field.blank and raw in field.empty_values:
@@ -129,6 +130,13 @@ def validate_enterprise(instance, *, resolved=(), only=None, memo: dict | None =
             errors[field.name] = memo[key]
     if errors:
         raise ValidationError(errors)
+
+
+@functools.cache
+def _checked_fields(resolved: tuple) -> tuple:
+    """The enterprise's fields `validate_enterprise` checks with a memo, in the model's order."""
+    skip = {"uscc", "created_at", "updated_at", *resolved}
+    return tuple(f for f in Enterprise._meta.concrete_fields if f.name not in skip)
 
 
 @transaction.atomic

@@ -57,6 +57,9 @@ def chunks(items: Iterable, size: int):
         yield batch
 
 
+_JSON_AS_IS = frozenset({str, int, bool})
+
+
 def _names(obj, *extra) -> set[str]:
     return {compact(n) for n in (obj.code, obj.name, getattr(obj, "name_en", ""), *extra) if n}
 
@@ -77,10 +80,20 @@ class _Registry:
         self.clusters_by_id = {c.pk: c for c in clusters}
         self.clusters = {name: c for c in clusters for name in _names(c)}
         self._labels: dict = {}
+        self._found: dict = {}
         self.memo: dict = {}  # (field, value) → field errors, for this import
+
+    def find(self, name: str, value):
+        """The town, park or cluster a cell names (by code, name or alias), or None; each distinct cell once."""
+        key = (name, value)
+        if key not in self._found:
+            self._found[key] = getattr(self, f"{name}s").get(compact(value))
+        return self._found[key]
 
     def jsonable(self, value):
         """`jsonable` of the audit trail, with the reference objects' names computed once."""
+        if value is None or type(value) in _JSON_AS_IS:
+            return value
         if isinstance(value, Region | Park | Cluster):
             key = (type(value), value.pk)
             if key not in self._labels:
@@ -194,7 +207,7 @@ class EnterpriseImporter(Importer):
             if name in FOREIGN_KEYS:
                 if value in ("", None):
                     continue
-                found = getattr(registry, f"{name}s").get(compact(value))
+                found = registry.find(name, value)
                 if found is None:
                     messages = {
                         "town": _("找不到镇/街道「%(value)s」(请填写名称或代码)"),

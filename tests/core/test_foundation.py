@@ -8,13 +8,16 @@ from huey import RedisHuey, SqliteHuey
 from huey.contrib.djhuey import HUEY
 from hypothesis import given
 from hypothesis import strategies as st
+from stdnum.cn import uscc as stdnum_uscc
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumError
 
 from sanlian.core import masking, services
 from sanlian.core.fields import MoneyField, to_yuan
 from sanlian.core.models import Notification
 from sanlian.core.sms import LogGateway
 from sanlian.core.tasks import deliver_notifications
-from sanlian.core.validators import check_uscc, uscc_from_serial, validate_id_number
+from sanlian.core.validators import UsccCheck, check_uscc, uscc_from_serial, validate_id_number
 from tests import factories
 
 
@@ -38,6 +41,24 @@ class TestIdentifiers:
     def test_a_lowercase_code_with_spaces_is_normalised(self):
         code = uscc_from_serial(42)
         assert check_uscc(f" {code[:9].lower()} {code[9:]} ").code == code
+
+    @given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYIOZSV -a", min_size=16, max_size=20))
+    def test_any_code_is_judged_exactly_as_python_stdnum_judges_it(self, code):
+        # Given any code, well formed or not; when checked; then the outcome is stdnum's own verdict.
+        try:
+            expected = stdnum_uscc.validate(code)
+        except InvalidChecksum:
+            assert check_uscc(code) == UsccCheck(code=stdnum_uscc.compact(code), checksum_ok=False)
+        except StdnumError:
+            with pytest.raises(ValidationError):
+                check_uscc(code)
+        else:
+            assert check_uscc(code) == UsccCheck(code=expected, checksum_ok=True)
+
+    @given(st.integers(min_value=0, max_value=9_999_999), st.sampled_from("0123456789ABCDEFGHJKLMNPQRTUWXY"))
+    def test_a_wrong_check_character_is_reported_as_stdnum_reports_it(self, serial, last):
+        code = uscc_from_serial(serial)[:17] + last
+        assert check_uscc(code).checksum_ok == (stdnum_uscc.calc_check_digit(code) == last)
 
     def test_an_id_number_needs_a_real_birth_date_and_check_character(self):
         assert validate_id_number("11010519491231002X") == "11010519491231002X"
