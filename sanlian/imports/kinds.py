@@ -41,6 +41,7 @@ from sanlian.enterprises.models import (
 )
 from sanlian.enterprises.services import ENTERPRISE_FIELDS, check_place, check_report, validate_enterprise
 from sanlian.enterprises.signals import announce_facts_changed_many
+from sanlian.search.services import documents_refresh_later
 
 from .engine import Importer, Row, validation_messages
 from .space_kind import SpaceListingImporter
@@ -279,6 +280,7 @@ class EnterpriseImporter(Importer):
 
     def write(self, rows: list[Row], *, actor, now, progress) -> None:
         done = 0
+        written_ids = []
         for batch in chunks(rows, BATCH):
             created = [row.plan[0] for row in batch if row.outcome == "created"]
             updated = [row for row in batch if row.outcome == "updated"]
@@ -297,8 +299,11 @@ class EnterpriseImporter(Importer):
             audit_records(actor=actor, entries=entries, now=now)
             changed = {f"enterprise.{name}" for row in batch for name in row.plan[1]}
             announce_facts_changed_many(enterprise_ids=[row.plan[0].pk for row in batch], fields=changed)
+            written_ids += [row.plan[0].pk for row in batch]
             done += len(batch)
             progress(done)
+        # One job rewrites the search documents after commit: one refresh per enterprise would tokenise inline.
+        documents_refresh_later(kind="enterprise", object_ids=written_ids)
 
 
 # --- Annual reports -------------------------------------------------------------------------------

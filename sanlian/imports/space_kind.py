@@ -19,6 +19,7 @@ from sanlian.core.sheets import compact
 from sanlian.core.sql import unsaved
 from sanlian.engines.spacematch import GRADES
 from sanlian.enterprises.models import Enterprise
+from sanlian.search.services import documents_refresh_later
 from sanlian.space.models import Kind, Listing
 from sanlian.space.services.common import actor_or_none, notify, town_officers
 from sanlian.space.services.listings import BOOL_FIELDS, EDITABLE, apply_listing_fields, clean_listing
@@ -152,6 +153,7 @@ class SpaceListingImporter(Importer):
             else:
                 entries.append(("space_listing.update", listing, changes, listing.landlord_id, _("导入")))
         audit_records(actor=actor, entries=entries, now=now)
+        documents_refresh_later(kind="listing", object_ids=[row.plan[0].pk for row in rows])
         progress(len(rows))
         pending = {}
         for row in rows:
