@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sanlian.core.api import ERRORS, MAX_ID, PUBLIC, IsoDate, ObjectId, Pagination
+from sanlian.core.api import ERRORS, MAX_ID, PUBLIC, BodyId, IsoDate, Pagination
 from sanlian.core.masking import mask_phone
 from sanlian.core.permissions import get_scoped, require
 from sanlian.enterprises.models import Enterprise, Region
@@ -99,7 +99,7 @@ class ArticleIn(Schema):
     body: str = Field(description="纯文本,空一行分段 / plain text, blank lines between paragraphs")
     region: str = Field(max_length=40, description="发布范围代码(辖区内)/ region code in the caller's scope")
     tags: list[str] = Field([], description="最多 8 个标签 / at most 8 tags")
-    enterprises: list[ObjectId] = Field([], description="相关企业 id(辖区内)/ related enterprise ids in scope")
+    enterprises: list[BodyId] = Field([], description="相关企业 id(辖区内)/ related enterprise ids in scope")
 
 
 class ArticlePatch(Schema):
@@ -108,7 +108,7 @@ class ArticlePatch(Schema):
     summary: str | None = None
     body: str | None = None
     tags: list[str] | None = None
-    enterprises: list[ObjectId] | None = None
+    enterprises: list[BodyId] | None = None
 
 
 class ArticleTransitionIn(Schema):
@@ -429,7 +429,7 @@ class ApplyIn(Schema):
     mobile: str = Field("", description="11 位手机号 / mobile number")
 
 
-class ApplicationOut(Schema):
+class MembershipApplicationOut(Schema):
     id: int
     organisation: str
     kind: Literal["enterprise", "person"]
@@ -449,7 +449,7 @@ class ApplicationOut(Schema):
         return obj.display_name
 
 
-class ApplicationFilters(Schema):
+class MembershipApplicationFilters(Schema):
     status: ApplicationStatusOrAny = Field("pending", description="状态,默认待审核 / status")
 
 
@@ -509,7 +509,7 @@ def org_detail(request, code: str = Path(..., max_length=40)):
 
 
 @router.post(
-    "/orgs/{code}/applications", response={201: ApplicationOut, **ERRORS},
+    "/orgs/{code}/applications", response={201: MembershipApplicationOut, **ERRORS},
     summary="申请入会(企业管理员或人才)/ apply to join",
 )  # fmt: skip
 def org_apply(request, payload: ApplyIn, code: str = Path(..., max_length=40)):
@@ -525,17 +525,17 @@ def org_apply(request, payload: ApplyIn, code: str = Path(..., max_length=40)):
 
 
 @router.get(
-    "/orgs/{code}/applications", response={200: list[ApplicationOut], **ERRORS},
+    "/orgs/{code}/applications", response={200: list[MembershipApplicationOut], **ERRORS},
     summary="入会申请(组织管理者)/ join applications, managers",
 )  # fmt: skip
 @paginate(Pagination)
-def org_applications(request, filters: Query[ApplicationFilters], code: str = Path(..., max_length=40)):
+def org_applications(request, filters: Query[MembershipApplicationFilters], code: str = Path(..., max_length=40)):
     organisation = _managed(request.auth, code)
     return org_selectors.application_queue(organisation, status=filters.status)
 
 
 @router.post(
-    "/orgs/applications/{pk}/decide", response={200: ApplicationOut, **ERRORS},
+    "/orgs/applications/{pk}/decide", response={200: MembershipApplicationOut, **ERRORS},
     summary="通过或退回入会申请(组织管理者)/ approve or reject",
 )  # fmt: skip
 def org_application_decide(request, payload: DecisionIn, pk: int = Pk):
@@ -548,7 +548,7 @@ def org_application_decide(request, payload: DecisionIn, pk: int = Pk):
 
 
 @router.post(
-    "/orgs/applications/{pk}/withdraw", response={200: ApplicationOut, **ERRORS},
+    "/orgs/applications/{pk}/withdraw", response={200: MembershipApplicationOut, **ERRORS},
     summary="撤回自己的入会申请 / withdraw my application",
 )  # fmt: skip
 def org_application_withdraw(request, pk: int = Pk):

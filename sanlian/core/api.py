@@ -122,8 +122,9 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Inval
 # Bounds of integers that reach the database: beyond them SQLite and PostgreSQL overflow (a 500, not a 422).
 MAX_ID = 2**63 - 1
 MAX_PAGE = 1_000_000
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]  # in a query string, where every value arrives as text
 # Ids in JSON bodies are strict: lax pydantic would read true as 1 and "7" or 7.0 as 7.
-ObjectId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
@@ -244,7 +245,7 @@ class InboxFilters(Schema):
 
 
 class MarkReadIn(Schema):
-    id: ObjectId | None = Field(None, description="一条消息;不给则全部标为已读 / one message, or all when absent")
+    id: BodyId | None = Field(None, description="一条消息;不给则全部标为已读 / one message, or all when absent")
 
 
 class MarkedOut(Schema):

@@ -34,7 +34,7 @@ from .schemas import (
     EnterpriseOut,
     ParkOut,
     RegionOut,
-    TransitionIn,
+    ReportTransitionIn,
 )
 
 router = Router()
@@ -215,7 +215,7 @@ def annual_report_save(
     tags=["annual reports"],
     summary="提交、通过或退回年报 / submit, approve or return a report",
 )
-def annual_report_transition(request, payload: TransitionIn, pk: int = Path(..., ge=1, le=MAX_ID)):
+def annual_report_transition(request, payload: ReportTransitionIn, pk: int = Path(..., ge=1, le=MAX_ID)):
     user = request.auth
     report = _report(user, pk)
     return services.annual_report_transition(actor=user, report=report, action=payload.action, comment=payload.comment)

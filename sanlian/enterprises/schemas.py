@@ -284,6 +284,6 @@ class AnnualReportIn(Schema):
     patents_design: int = Field(0, ge=0, strict=True)
 
 
-class TransitionIn(Schema):
+class ReportTransitionIn(Schema):
     action: Literal["submit", "approve", "return"]
     comment: str = Field("", description="审核意见(退回时必填)/ review comment, required to return")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sanlian.core.api import ERRORS, MAX_ID, ErrorOut, Pagination
+from sanlian.core.api import ERRORS, MAX_ID, EnterpriseRef, ErrorOut, Pagination
 from sanlian.core.permissions import require
 
 from . import call_selectors as selectors
@@ -81,7 +81,7 @@ class FormFieldOut(Schema):
     help: str = ""
 
 
-class EligibilityOut(Schema):
+class CallEligibilityOut(Schema):
     outcome: OutcomeName
     explanation: dict[str, Any] = Field(description="逐条判定说明(空 = 未设条件)/ explanation tree")
 
@@ -92,13 +92,8 @@ class CallOut(CallFields):
     rule: dict[str, Any]
     materials: list[MaterialSpecOut]
     form_fields: list[FormFieldOut]
-    eligibility: EligibilityOut | None = Field(None, description="调用方企业的资格预判(仅企业用户)/ the caller's")
+    eligibility: CallEligibilityOut | None = Field(None, description="调用方企业的资格预判(仅企业用户)/ the caller's")
     application: ApplicationRef | None = Field(None, description="调用方企业的申报(仅企业用户)/ the caller's")
-
-
-class EnterpriseRef(Schema):
-    id: int
-    name: str
 
 
 class MaterialOut(Schema):
@@ -146,7 +141,7 @@ class ApplicationPatch(Schema):
     data: dict[str, Any] = Field(description="申报表字段 key → 取值;null 或空串清除 / values by field key")
 
 
-class TransitionIn(Schema):
+class ApplicationTransitionIn(Schema):
     action: Action
     comment: str = ""
     expected_status: ApplicationStatus | None = Field(
@@ -313,7 +308,7 @@ def application_update(request, payload: ApplicationPatch, pk: int = Path(..., g
     response={200: ApplicationOut, 409: ErrorOut, **ERRORS},
     summary="提交、退回、推荐、不推荐、通过或不通过 / move an application on",
 )
-def application_transition(request, payload: TransitionIn, pk: int = Path(..., ge=1, le=MAX_ID)):
+def application_transition(request, payload: ApplicationTransitionIn, pk: int = Path(..., ge=1, le=MAX_ID)):
     user = request.auth
     application = selectors.application_scoped(user=user, pk=pk)
     try:

@@ -86,7 +86,7 @@ class ReplyOut(Schema):
     created_at: datetime
 
 
-class EventOut(Schema):
+class RequestEventOut(Schema):
     action: str
     from_status: str
     to_status: str
@@ -100,7 +100,7 @@ class RequestOut(RequestListOut):
     reopened: int
     rating_comment: str
     replies: list[ReplyOut]
-    events: list[EventOut]
+    events: list[RequestEventOut]
 
     # Attached by _full, so the thread and the steps are read once each.
     @staticmethod
@@ -118,7 +118,7 @@ class RequestIn(Schema):
     body: str = Field(description="10–4000 个字 / 10–4,000 characters")
 
 
-class TransitionIn(Schema):
+class RequestTransitionIn(Schema):
     action: RequestAction
     note: str = Field("", description="resolve、reopen 时必填 / required to resolve or reopen")
     rating: int | None = Field(None, strict=True, description="confirm、rate:满意度 1–5 / satisfaction 1–5")
@@ -181,7 +181,7 @@ def request_detail(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     response={200: RequestOut, **ERRORS},
     summary="受理、办结答复、确认、重新打开、评价或撤回 / move a request one step",
 )
-def request_transition(request, payload: TransitionIn, pk: int = Path(..., ge=1, le=MAX_ID)):
+def request_transition(request, payload: RequestTransitionIn, pk: int = Path(..., ge=1, le=MAX_ID)):
     user = request.auth
     services.request_transition(
         actor=user, request=selectors.request_for(user, pk), action=payload.action, note=payload.note,

@@ -159,7 +159,7 @@ class RatingIn(Schema):
     comment: str = ""
 
 
-class RatingOut(Schema):
+class RatingCreatedOut(Schema):
     id: int
     provider: int
     request: int
@@ -197,7 +197,7 @@ def provider_request(request, payload: ProviderRequestIn, pk: int = Path(..., ge
 
 
 @router.post(
-    "/desk/providers/{pk}/ratings", response={201: RatingOut, **ERRORS},
+    "/desk/providers/{pk}/ratings", response={201: RatingCreatedOut, **ERRORS},
     summary="评价经服务台委托并办结的服务(企业用户)/ rate the provider of a closed request",
 )  # fmt: skip
 def provider_rating_create(request, payload: RatingIn, pk: int = Path(..., ge=1, le=MAX_ID)):

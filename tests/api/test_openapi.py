@@ -233,3 +233,23 @@ def test_generated_reads_of_existing_objects_conform_to_the_document(case, world
     case.call_and_validate(
         headers={"Authorization": f"Bearer {world['keys']['enterprise']}"}, excluded_checks=[positive_data_acceptance]
     )
+
+
+def _schemas(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _schemas(sub)
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The OpenAPI document files schemas by class name: a second class of the same name silently replaces
+    the first in `components`, and answers are then checked against the wrong schema."""
+    from ninja import Schema
+
+    import sanlian.config.api  # noqa: F401 — every router and its schemas
+
+    names = {}
+    for schema in _schemas(Schema):
+        if schema.__module__.startswith("sanlian."):
+            names.setdefault(schema.__name__, set()).add(f"{schema.__module__}.{schema.__qualname__}")
+    assert {name: where for name, where in names.items() if len(where) > 1} == {}
