@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FullResultSet, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -91,14 +91,21 @@ SQLITE_PAGE = (  # bm25() needs the MATCH of its own query
 )
 
 
+POOL_PART = "SELECT * FROM (SELECT id, kind FROM search_searchdocument WHERE kind = %s AND ({where}) LIMIT %s) AS {code}_matches"
+
+
 def _pool(matches: QuerySet) -> tuple[str, list]:
     """The visible matches, per type a bounded subquery (a small type is read through the (kind, object_id)
-    index, a huge one stops after COUNT_CAP + 1 rows)."""
+    index, a huge one stops after COUNT_CAP + 1 rows). The WHERE clause is compiled once for the six."""
+    query = matches.query
+    try:
+        where, where_params = query.get_compiler(connection=connection).compile(query.where)
+    except FullResultSet:  # no condition at all (never the case: the match is one)
+        where, where_params = "1 = 1", []
     parts, params = [], []
     for code in KINDS:
-        sql, sub_params = matches.filter(kind=code).values("id", "kind")[: COUNT_CAP + 1].query.sql_with_params()
-        parts.append(f"SELECT * FROM ({sql}) AS {code}_matches")
-        params.extend(sub_params)
+        parts.append(POOL_PART.format(where=where, code=code))
+        params.extend([code, *where_params, COUNT_CAP + 1])
     return " UNION ALL ".join(parts), params
 
 
