@@ -59,7 +59,8 @@ def visible(user, today: date) -> Q:
 def _matching(documents: QuerySet, query: text.Query) -> QuerySet:
     if connection.vendor == "postgresql":
         return documents.extra(
-            where=["search_searchdocument.tsv @@ to_tsquery('simple', %s)"], params=[text.tsquery(query)]
+            where=["search_searchdocument.tsv @@ to_tsquery('simple', %s)"],
+            params=[text.tsquery(query, for_match=True)],
         )
     # The full-text table drives: its matches are read once, never probed row by row of the documents.
     return documents.extra(
