@@ -99,8 +99,10 @@ def build_cases(town_officer, district_officer, uscc: str) -> list:
                 cases.append(Case(f"{key}-{surface}-{caller}", f"{surface} {key}: {q}", caller, client,
                                   [f"{path}?{urlencode(params)}"], TARGET_MS))  # fmt: skip
         for surface, path in surfaces(client):
+            # 20 a page on both, so both read rows 381–400 (the API's default page size would be past the end)
+            params = {"q": "医疗器械", "page": 20, **({"page_size": 20} if surface == "API" else {})}
             cases.append(Case(f"deep-{surface}-{caller}", f"{surface} trade, page 20", caller, client,
-                              [f"{path}?{urlencode({'q': '医疗器械', 'page': 20})}"], TARGET_MS))  # fmt: skip
+                              [f"{path}?{urlencode(params)}"], TARGET_MS))  # fmt: skip
     return cases
 
 
