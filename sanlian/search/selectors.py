@@ -70,7 +70,8 @@ def _matching(documents: QuerySet, query: text.Query) -> QuerySet:
 
 
 # One statement per search: the matches the user may see, per type up to COUNT_CAP + 1 (a materialised CTE
-# of ids), their counts per type, and the requested page of them ranked. Count rows have a NULL id.
+# of ids, with their rank on PostgreSQL), their counts per type, and the requested page of them ranked. Count
+# rows have a NULL id.
 STATEMENT = (
     "WITH pool AS MATERIALIZED ({pool}), counts AS (SELECT kind, COUNT(*) AS n FROM pool GROUP BY kind) "
     "SELECT * FROM ({page}) AS hits "
