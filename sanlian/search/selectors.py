@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FullResultSet, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -59,7 +59,8 @@ def visible(user, today: date) -> Q:
 def _matching(documents: QuerySet, query: text.Query) -> QuerySet:
     if connection.vendor == "postgresql":
         return documents.extra(
-            where=["search_searchdocument.tsv @@ to_tsquery('simple', %s)"], params=[text.tsquery(query)]
+            where=["search_searchdocument.tsv @@ to_tsquery('simple', %s)"],
+            params=[text.tsquery(query, for_match=True)],
         )
     # The full-text table drives: its matches are read once, never probed row by row of the documents.
     return documents.extra(
@@ -69,17 +70,19 @@ def _matching(documents: QuerySet, query: text.Query) -> QuerySet:
 
 
 # One statement per search: the matches the user may see, per type up to COUNT_CAP + 1 (a materialised CTE
-# of ids), their counts per type, and the requested page of them ranked. Count rows have a NULL id.
+# of ids, with their rank on PostgreSQL), their counts per type, and the requested page of them ranked. Count
+# rows have a NULL id.
 STATEMENT = (
     "WITH pool AS MATERIALIZED ({pool}), counts AS (SELECT kind, COUNT(*) AS n FROM pool GROUP BY kind) "
     "SELECT * FROM ({page}) AS hits "
     "UNION ALL SELECT NULL, kind, n, NULL, NULL, NULL, NULL FROM counts"
 )
+# PostgreSQL ranks in the pool, on the row the match has just read (no second visit per match), and reads the
+# shown columns for the page's rows only.
 PG_PAGE = (
-    "SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, "
-    + PG_RANK.replace("search_searchdocument.", "d.")
-    + " AS rank FROM search_searchdocument d JOIN pool ON pool.id = d.id {where} "
-    "ORDER BY rank DESC, d.id DESC LIMIT %s OFFSET %s"
+    "SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, top.rank FROM ("
+    "SELECT id, rank FROM pool {where} ORDER BY rank DESC, id DESC LIMIT %s OFFSET %s"
+    ") AS top JOIN search_searchdocument d ON d.id = top.id"
 )
 SQLITE_PAGE = (  # bm25() needs the MATCH of its own query
     "SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, "
@@ -91,26 +94,37 @@ SQLITE_PAGE = (  # bm25() needs the MATCH of its own query
 )
 
 
-def _pool(matches: QuerySet) -> tuple[str, list]:
+POOL_PART = (
+    "SELECT * FROM (SELECT id, kind{rank} FROM search_searchdocument WHERE kind = %s AND ({where}) LIMIT %s) "
+    "AS {code}_matches"
+)
+
+
+def _pool(matches: QuerySet, query: text.Query) -> tuple[str, list]:
     """The visible matches, per type a bounded subquery (a small type is read through the (kind, object_id)
-    index, a huge one stops after COUNT_CAP + 1 rows)."""
+    index, a huge one stops after COUNT_CAP + 1 rows). The WHERE clause is compiled once for the six."""
+    sql_query = matches.query
+    try:
+        where, where_params = sql_query.get_compiler(connection=connection).compile(sql_query.where)
+    except FullResultSet:  # no condition at all (never the case: the match is one)
+        where, where_params = "1 = 1", []
+    postgresql = connection.vendor == "postgresql"
+    rank = f", {PG_RANK} AS rank" if postgresql else ""
     parts, params = [], []
     for code in KINDS:
-        sql, sub_params = matches.filter(kind=code).values("id", "kind")[: COUNT_CAP + 1].query.sql_with_params()
-        parts.append(f"SELECT * FROM ({sql}) AS {code}_matches")
-        params.extend(sub_params)
+        parts.append(POOL_PART.format(rank=rank, where=where, code=code))
+        params.extend([*([text.tsquery(query)] if postgresql else []), code, *where_params, COUNT_CAP + 1])
     return " UNION ALL ".join(parts), params
 
 
 def _run(matches: QuerySet, query: text.Query, kind: str, limit: int, offset: int):
     """(the page's documents ranked best first, kind → matches counted up to COUNT_CAP + 1)."""
-    pool_sql, params = _pool(matches)
-    where = "AND d.kind = %s" if kind else ""
+    pool_sql, params = _pool(matches, query)
     if connection.vendor == "postgresql":
-        page_sql = PG_PAGE.format(where=where)
-        params += [text.tsquery(query)] + ([kind] if kind else [])
+        page_sql = PG_PAGE.format(where="WHERE kind = %s" if kind else "")
+        params += [kind] if kind else []
     else:
-        page_sql = SQLITE_PAGE.format(where=where)
+        page_sql = SQLITE_PAGE.format(where="AND d.kind = %s" if kind else "")
         params += [text.fts5(query)] + ([kind] if kind else [])
     params += [limit, offset]
     documents, counts = [], dict.fromkeys(KINDS, 0)

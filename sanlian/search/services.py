@@ -135,4 +135,7 @@ def reindex(*, kinds: Iterable[str] | None = None, batch: int = REINDEX_BATCH) -
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics, so the planner sees how common each type is
             cursor.execute("ANALYZE search_searchdocument")
+            # Merge the GIN pending lists the bulk insert filled: every search reads them in full until then.
+            for index in ("search_doc_tsv", "search_doc_public_tsv"):
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
     return written

@@ -51,3 +51,15 @@ def test_the_snippet_window_starts_before_the_first_hit_and_marks_each_hit():
 
     assert start <= 80 < end
     assert [body[a:b] for a, b in spans] == ["细胞治疗", "细胞治疗"]
+
+
+def test_the_matching_tsquery_leaves_out_alternatives_another_one_implies_and_ranking_keeps_them_all():
+    # given a compound word (its pieces imply its sub-words) and an English word (its prefix implies it)
+    query = text.parse("生物科技 Kangtai")
+
+    # when the tsquery is written for matching and for ranking
+    match, rank = text.tsquery(query, for_match=True), text.tsquery(query)
+
+    # then matching reads fewer lexemes, ranking the whole tree
+    assert match == "(('生物科技') | ('生物' & '科技')) & ('kangtai':*)"
+    assert rank == "(('生物科技') | ('生物' & '科技') | ('生物' & '物科' & '科技')) & (('kangtai') | 'kangtai':*)"
