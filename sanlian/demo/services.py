@@ -243,9 +243,10 @@ def demo_load(*, seed: int = SEED, scale: float = 1.0, password: str = DEMO_PASS
 
     Registry changes do not queue a re-evaluation each: the policy loader evaluates everything once at the end.
     """
-    with facts_announcements_paused():
+    # Much of the demo is bulk-created (not through the services): the search index is rebuilt once, at the end,
+    # and the services' per-object refreshes (which would run after that, at commit) are skipped.
+    with facts_announcements_paused(), search_services.refresh_paused():
         result = _demo_load(seed=seed, scale=scale, password=password)
-    # Much of the demo is bulk-created (not through the services): the search index is rebuilt once, at the end.
     result.search = search_services.reindex()
     return result
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from itertools import islice
 
@@ -21,6 +23,17 @@ from .text import document_tokens
 
 logger = logging.getLogger(__name__)
 REINDEX_BATCH = 1000
+_refresh_paused = ContextVar("search_refresh_paused", default=False)
+
+
+@contextmanager
+def refresh_paused():
+    """Skip the per-object refreshes inside: for a loader that rebuilds the whole index once at the end."""
+    token = _refresh_paused.set(True)
+    try:
+        yield
+    finally:
+        _refresh_paused.reset(token)
 
 
 def _row(kind: str, object_id: int, doc: Doc) -> SearchDocument:
@@ -72,7 +85,8 @@ def document_refresh(*, kind: str, object_id: int) -> None:
     """Refresh the object's document once the current transaction commits (at once outside one)."""
     if kind not in KINDS:
         raise ValueError(f"unknown search kind {kind!r}")
-    transaction.on_commit(partial(_write_logged, kind, object_id))
+    if not _refresh_paused.get():
+        transaction.on_commit(partial(_write_logged, kind, object_id))
 
 
 def documents_refresh(*, kind: str, object_ids: Iterable[int]) -> None:
@@ -114,7 +128,7 @@ def documents_refresh_later(*, kind: str, object_ids: Iterable[int]) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown search kind {kind!r}")
     ids = sorted(set(object_ids))
-    if not ids:
+    if not ids or _refresh_paused.get():
         return
     from .tasks import refresh_documents  # the task module imports this one
 
