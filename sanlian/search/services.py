@@ -89,11 +89,6 @@ def document_refresh(*, kind: str, object_id: int) -> None:
         transaction.on_commit(partial(_write_logged, kind, object_id))
 
 
-def documents_refresh(*, kind: str, object_ids: Iterable[int]) -> None:
-    for object_id in object_ids:
-        document_refresh(kind=kind, object_id=object_id)
-
-
 def _documents(kind: str, object_ids: list[int] | None, batch: int):
     """The documents of a kind's objects (all, or those ids), built from the database in chunks."""
     spec = KINDS[kind]
