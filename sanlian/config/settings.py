@@ -130,13 +130,25 @@ HUEY = {
     "consumer": {"workers": 2, "worker_type": "thread"},
 }
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+    # A Redis host that does not answer fails a connect in seconds (not the kernel's minutes): /readyz says so.
+    import redis
+
+    HUEY.update({
+        "huey_class": "huey.RedisHuey",
+        "connection_pool": redis.ConnectionPool.from_url(REDIS_URL, socket_connect_timeout=3),
+    })  # fmt: skip
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
+        }
+    }
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -155,6 +167,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+# No URL serves MEDIA_ROOT (not even with DEBUG): every stored file goes out through a view that asks the
+# permission layer, with the headers of core.downloads. In production it sits outside nginx's roots too.
 MEDIA_URL = "/media/"
 # Uploaded import files wait here for their job: outside MEDIA_ROOT and STATIC_ROOT, so never served.
 SANLIAN_IMPORT_DIR = VAR_DIR / "imports"
