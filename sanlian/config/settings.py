@@ -260,7 +260,7 @@ if PRODUCTION:
     _secret = _env("SECRET_KEY", "")
     if not _secret:
         _problems.append("SECRET_KEY is not set")
-    elif len(_secret) < 50 or len(set(_secret)) < 5 or "development" in _secret or _secret.startswith("django-insecure"):
+    elif len(_secret) < 50 or len(set(_secret)) < 5 or "development" in _secret or "insecure" in _secret:
         _problems.append("SECRET_KEY is weak (at least 50 random characters, not a development value)")
     _salt = _env("SANLIAN_SALT_KEY", "")
     if not _salt:
