@@ -153,7 +153,7 @@ def test_a_renamed_non_excel_file_is_refused_on_the_file_field(client, pujiang_o
 
     response = client.post("/desk/ip/import/", {"file": upload})
 
-    assert response.status_code == 400 and "不是有效的 Excel 工作簿" in response.content.decode()
+    assert response.status_code == 400 and "仅接受 Excel 工作簿(.xlsx)" in response.content.decode()
 
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
