@@ -207,14 +207,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Request size limits, set deliberately: form fields stay small (2.5 MB of non-file data, 2,000 fields);
-# an upload above 2.5 MB is streamed to a temporary file instead of memory; the largest file accepted is
-# checked by core.uploads (20 MB attachments, 32 MB imports), and nginx's client_max_body_size (40 MB)
-# refuses anything larger before it reaches Django.
+# Request size limits, set deliberately: non-file data stays small (2.5 MB and 1,000 fields, as Django
+# defaults, now explicit); at most 20 files in one request (the forms allow 5 or 10, so
+# their own localised error shows first); an upload above 2.5 MB is spooled to a temporary file, not memory;
+# each field's file size is checked by core.uploads (20 MB attachments, 32 MB imports), and nginx's
+# client_max_body_size (40 MB, docs/deploy.md) refuses anything larger before it reaches Django.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
