@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanlian.core.downloads import download
+from sanlian.core.downloads import download, protect
 from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
@@ -117,7 +117,8 @@ def my_qr(request, pk):
     segno.make(checkin_url(request, registration), error="m").save(buffer, kind="svg", scale=6, border=2)
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
-    return response
+    # An SVG is a document that could carry script: shown in <img> it never runs, opened on its own it is sandboxed.
+    return protect(response)
 
 
 def scan(request, token):
