@@ -44,6 +44,8 @@ demo: migrate
 test: install tools
 	$(BIN)/ruff check sanlian tests bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/bandit -c pyproject.toml -r sanlian -q
+	$(BIN)/pip-audit --skip-editable --progress-spinner off $(PIP_AUDIT_ARGS)
 	$(BIN)/sanlian compilemessages -v 0 --ignore=.venv --ignore=node_modules
 	$(BIN)/sanlian makemigrations --check --dry-run -v 0
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
@@ -51,6 +53,7 @@ test: install tools
 lint: install
 	$(BIN)/ruff check sanlian tests bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/bandit -c pyproject.toml -r sanlian -q
 
 bench: install
 	$(BIN)/python -m bench.registry $(BENCH_ARGS)

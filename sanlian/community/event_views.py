@@ -1,18 +1,20 @@
 """Pages of community events (活动). Parse → one service or selector call → render."""
 
 import io
+from pathlib import PurePath
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.downloads import download, protect
 from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
@@ -115,7 +117,8 @@ def my_qr(request, pk):
     segno.make(checkin_url(request, registration), error="m").save(buffer, kind="svg", scale=6, border=2)
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
-    return response
+    # An SVG is a document that could carry script: shown in <img> it never runs, opened on its own it is sandboxed.
+    return protect(response)
 
 
 def scan(request, token):
@@ -327,7 +330,7 @@ def document_download(request, pk):
     own = document.enterprise_id and document.enterprise_id == request.user.enterprise_id
     if not (own or services.can_manage(request.user, document.event)):
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=f"{document.number}.pdf")
+    return download(document.file.open("rb"), filename=f"{document.number}.pdf", content_type="application/pdf")
 
 
 @require_POST
@@ -377,9 +380,4 @@ def photo_remove(request, pk):
 def photo(request, pk):
     """A photo, inline, to whoever may see its event (published events: everyone)."""
     item = selectors.photo_for(request.user, pk)
-    response = FileResponse(item.image.open("rb"), content_type=_IMAGE_TYPES.get(item.image.name[-4:], "image/png"))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg"}
+    return download(item.image.open("rb"), filename=PurePath(item.image.name).name, inline_image=True)

@@ -1,15 +1,18 @@
 """News pages: the public list, an article, its cover, and the officers' editor, drafts and review queue."""
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.downloads import download
 from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, flash_outcome
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
@@ -71,9 +74,7 @@ def cover(request, pk):
     article = selectors.article_visible(request.user, pk)
     if article is None or not article.cover:
         raise Http404
-    response = FileResponse(article.cover.open("rb"))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(article.cover.open("rb"), filename=PurePath(article.cover.name).name, inline_image=True)
 
 
 def mine(request):

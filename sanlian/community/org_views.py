@@ -6,12 +6,12 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.downloads import download
 from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.masking import mask_phone
@@ -248,6 +248,4 @@ def document_remove(request, pk):
 @login_not_required
 def document_download(request, pk):
     document = selectors.document_for(request.user, pk)
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(document.file.open("rb"), filename=document.name)

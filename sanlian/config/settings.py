@@ -17,7 +17,10 @@ VAR_DIR = Path(os.environ.get("SANLIAN_VAR_DIR", Path.cwd() / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 TESTING = "pytest" in sys.modules or os.environ.get("SANLIAN_TESTING") == "1"
-DEBUG = os.environ.get("SANLIAN_DEBUG", "1") == "1"
+# SANLIAN_ENV=production: DEBUG is off whatever SANLIAN_DEBUG says, and the block "Production" at the end of
+# this file refuses to start without real keys, hosts and services.
+PRODUCTION = os.environ.get("SANLIAN_ENV", "development") == "production"
+DEBUG = os.environ.get("SANLIAN_DEBUG", "1") == "1" and not PRODUCTION
 SECRET_KEY = os.environ.get("SECRET_KEY", "sanlian-development-key-not-for-production-use-0123456789")
 # Salt of the key that encrypts personal data at rest (see encrypted_fields).
 SALT_KEY = os.environ.get("SANLIAN_SALT_KEY", "sanlian-development-salt")
@@ -127,13 +130,25 @@ HUEY = {
     "consumer": {"workers": 2, "worker_type": "thread"},
 }
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+    # A Redis host that does not answer fails a connect in seconds (not the kernel's minutes): /readyz says so.
+    import redis
+
+    HUEY.update({
+        "huey_class": "huey.RedisHuey",
+        "connection_pool": redis.ConnectionPool.from_url(REDIS_URL, socket_connect_timeout=3),
+    })  # fmt: skip
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
+        }
+    }
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -152,6 +167,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+# No URL serves MEDIA_ROOT (not even with DEBUG): every stored file goes out through a view that asks the
+# permission layer, with the headers of core.downloads. In production it sits outside nginx's roots too.
 MEDIA_URL = "/media/"
 # Uploaded import files wait here for their job: outside MEDIA_ROOT and STATIC_ROOT, so never served.
 SANLIAN_IMPORT_DIR = VAR_DIR / "imports"
@@ -163,20 +180,44 @@ DEFAULT_FROM_EMAIL = os.environ.get("SANLIAN_FROM_EMAIL", "noreply@sanlian.local
 # Pluggable SMS gateway: a dotted path to a class with send(phone, text).
 SANLIAN_SMS_GATEWAY = os.environ.get("SANLIAN_SMS_GATEWAY", "sanlian.core.sms.LogGateway")
 
-# ECharts tooltips carry inline style attributes; scripts stay strictly same-origin.
+# ECharts tooltips and htmx's indicator carry inline styles; scripts stay strictly same-origin (no inline
+# <script>, no on*= handlers, no eval: tests/core/test_headers.py checks the templates). Nothing is embedded
+# (object-src), no page may be framed (frame-ancestors), and neither <base> nor a form may point elsewhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
     }
 }
 
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+# The CSRF token travels in the page (forms, htmx's hx-headers), so no script needs the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Request size limits, set deliberately: non-file data stays small (2.5 MB and 1,000 fields, as Django
+# defaults, now explicit); at most 20 files in one request (the forms allow 5 or 10, so
+# their own localised error shows first); an upload above 2.5 MB is spooled to a temporary file, not memory;
+# each field's file size is checked by core.uploads (20 MB attachments, 32 MB imports), and nginx's
+# client_max_body_size (40 MB, docs/deploy.md) refuses anything larger before it reaches Django.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 LOGGING = {
     "version": 1,
@@ -204,3 +245,62 @@ if TESTING:
 # reminded (once) this many days before it expires.
 SANLIAN_SPACE_CONFIRM_DAYS = int(os.environ.get("SANLIAN_SPACE_CONFIRM_DAYS", "30"))
 SANLIAN_SPACE_REMIND_DAYS = 5
+
+# Production ------------------------------------------------------------------------------------------------
+# SANLIAN_ENV=production refuses to start on development defaults: every secret, the hosts, PostgreSQL and
+# Redis come from the environment, and one ImproperlyConfigured names everything missing or weak at once
+# (docs/deploy.md has the table). Then HTTPS only: redirect, HSTS, Secure cookies, and the scheme taken from
+# the proxy's X-Forwarded-Proto (nginx overwrites it; Django is never reachable except through nginx).
+if PRODUCTION:
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    _env = os.environ.get
+    _problems = []
+    _secret = _env("SECRET_KEY", "")
+    if not _secret:
+        _problems.append("SECRET_KEY is not set")
+    elif len(_secret) < 50 or len(set(_secret)) < 5 or "development" in _secret or "insecure" in _secret:
+        _problems.append("SECRET_KEY is weak (at least 50 random characters, not a development value)")
+    _salt = _env("SANLIAN_SALT_KEY", "")
+    if not _salt:
+        _problems.append("SANLIAN_SALT_KEY is not set")
+    elif len(_salt) < 16 or len(set(_salt)) < 5 or "development" in _salt or _salt == _secret:
+        _problems.append("SANLIAN_SALT_KEY is weak (at least 16 random characters, not the SECRET_KEY)")
+    _hosts = [h.strip() for h in _env("SANLIAN_ALLOWED_HOSTS", "").split(",") if h.strip()]
+    if not _hosts:
+        _problems.append("SANLIAN_ALLOWED_HOSTS is not set")
+    elif "*" in _hosts:
+        _problems.append("SANLIAN_ALLOWED_HOSTS must name the hosts, not '*'")
+    if not _env("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        _problems.append("DATABASE_URL is not set to a PostgreSQL database (postgres://…)")
+    if not _env("REDIS_URL", "").startswith(("redis://", "rediss://", "unix://")):
+        _problems.append("REDIS_URL is not set (redis://…)")
+    _base = urlsplit(_env("SANLIAN_BASE_URL", ""))
+    if _base.scheme != "https" or not _base.netloc:
+        _problems.append("SANLIAN_BASE_URL is not set to the platform's https:// address")
+    if _problems:
+        raise ImproperlyConfigured("SANLIAN_ENV=production refuses to start: " + "; ".join(_problems) + ".")
+
+    ALLOWED_HOSTS = _hosts
+    CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
+    SECURE_SSL_REDIRECT = True
+    # Probes from the machine itself speak plain HTTP to gunicorn.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    if _env("SANLIAN_BEHIND_PROXY", "1") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Entering the browsers' preload list is a decision for the owner of the parent domain (often a gov.cn
+    # domain the town does not run); opt in with SANLIAN_HSTS_PRELOAD=1.
+    SECURE_HSTS_PRELOAD = _env("SANLIAN_HSTS_PRELOAD", "0") == "1"
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # __Host- cookies are Secure, host-only and path=/ by the browser's rule: a sibling subdomain cannot set them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+    WHITENOISE_AUTOREFRESH = False

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -24,6 +23,7 @@ urlpatterns = [
     path("account/tokens/", core_views.api_tokens, name="api-tokens"),
     path("account/tokens/<int:pk>/revoke/", core_views.api_token_revoke, name="api-token-revoke"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("care-mode/", core_views.care_mode, name="care-mode"),
     # Visitors choose their language before logging in too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -43,8 +43,3 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -21,13 +21,13 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from .downloads import download
 from .services import audit_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -216,10 +216,8 @@ def xlsx_response(
         target=target if target is not None else user,
         changes={"list": list_name, "filter": export_filter(request), "rows": count},
     )
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+    response = download(handle, filename=filename, content_type=XLSX)
     response.block_size = BLOCK
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

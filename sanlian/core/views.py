@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import health, services
 from .forms import ApiTokenForm, apply_service_errors
 from .models import NotificationPreference, Role, Topic
 from .notifications import preference_table
@@ -103,9 +104,21 @@ def care_mode(request):
 
 @login_not_required
 def healthz(request):
-    from django.http import JsonResponse
+    """Liveness: the process answers. Cheap on purpose (no database, no Redis): a load balancer polls it."""
+    response = JsonResponse({"status": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response
 
-    return JsonResponse({"status": "ok"})
+
+@login_not_required
+def readyz(request):
+    """Readiness: the database, the cache, the Huey queue and free disk under var/; 503 naming what failed."""
+    ready, checks = health.readiness()
+    failed = [name for name, result in checks.items() if not result["ok"]]
+    body = {"status": "ok" if ready else "fail", "failed": failed, "checks": checks}
+    response = JsonResponse(body, status=200 if ready else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def api_tokens(request):

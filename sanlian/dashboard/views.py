@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from sanlian.core.downloads import download
 from sanlian.core.permissions import require
 from sanlian.servicedesk import selectors as desk_selectors
 from sanlian.servicedesk import visit_selectors
@@ -347,7 +348,4 @@ def export(request):
     figures = selectors.cockpit_summary(selection.town, selection.year)
     content = exports.workbook_bytes(figures, [figure] if figure else None)
     filename = f"cockpit-{selection.town.code}-{selection.year}{'-' + figure if figure else ''}.xlsx"
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(content, filename=f"{filename}", content_type=XLSX)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from sanlian.core.models import Role
 
 # One password for every demo account; it is printed by `sanlian demo_logins` and in the README.
-DEMO_PASSWORD = "sanlian-demo"
+DEMO_PASSWORD = "sanlian-demo"  # nosec B105  # the public demo password, printed by demo_logins; demo data only
 EMAIL_DOMAIN = "demo.sanlian.example.com"
 
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sanlian.core.uploads import TABLES, checked_file
+
 from .engine import MAX_IMPORT_BYTES
 from .models import ImportKind, ImportTemplate
 
@@ -23,6 +25,9 @@ class UploadForm(forms.Form):
             self.fields["kind"].choices = [(k, label) for k, label in ImportKind.choices if k in kinds]
         if templates is not None:
             self.fields["template"].queryset = templates
+
+    def clean_file(self):
+        return checked_file(self.cleaned_data.get("file"), max_bytes=MAX_IMPORT_BYTES, kinds=TABLES)
 
 
 class ConfirmForm(forms.Form):

@@ -3,10 +3,11 @@ errors (downloadable) → confirm → job progress → result. Also the mapping 
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from sanlian.core.downloads import download
 from sanlian.core.forms import apply_service_errors
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.rowpipe import locate_header, suggest_field
@@ -73,9 +74,7 @@ def template_download(request, kind):
         raise Http404
     importer = importer_for(kind)
     require(request.user, importer.permission)
-    response = HttpResponse(importer.template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="import-{kind}-template.xlsx"'
-    return response
+    return download(importer.template_workbook(), filename=f"import-{kind}-template.xlsx", content_type=XLSX)
 
 
 def _context(job: ImportJob) -> dict:
@@ -93,9 +92,7 @@ def job_progress(request, pk):
 
 def job_errors(request, pk):
     job = _job(request, pk)
-    response = HttpResponse(error_workbook(job.errors), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.xlsx"'
-    return response
+    return download(error_workbook(job.errors), filename=f"import-{job.pk}-errors.xlsx", content_type=XLSX)
 
 
 def job_confirm(request, pk):

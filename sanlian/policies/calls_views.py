@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.downloads import download
 from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import query_without_page
@@ -320,6 +320,4 @@ def material_download(request, pk):
     material = get_scoped(
         request.user, "application.view", ApplicationMaterial.objects.select_related("application"), pk=pk
     )
-    response = FileResponse(material.file.open("rb"), as_attachment=True, filename=material.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(material.file.open("rb"), filename=material.name)

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sanlian.core.uploads import YAML_TEXT, checked_upload
 from sanlian.engines.rules import RuleSyntaxError, dump_yaml, load_yaml
 
 from .models import Parameter, PolicyVersion
@@ -125,8 +126,7 @@ class ImportForm(forms.Form):
         data = super().clean()
         upload = data.get("file")
         if upload:
-            if upload.size > self.MAX_BYTES:
-                raise ValidationError({"file": _("文件过大(上限 256 KB)")})
+            checked_upload(upload, field="file", max_bytes=self.MAX_BYTES, kinds=YAML_TEXT)
             try:
                 data["text"] = upload.read().decode("utf-8")
             except UnicodeDecodeError as exc:

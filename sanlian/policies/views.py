@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.downloads import YAML, download
 from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors
 from sanlian.core.pagination import query_without_page
@@ -87,9 +88,7 @@ def attachment(request, pk):
     item = get_object_or_404(PolicyAttachment.objects.select_related("policy"), pk=pk)
     if not item.policy.versions.filter(status=PolicyVersion.Status.PUBLISHED).exists():
         require(request.user, "policy.edit", item.policy)
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(item.file.open("rb"), filename=item.name)
 
 
 # 我的政策 (enterprise) ------------------------------------------------------------------------------
@@ -251,9 +250,7 @@ def export_yaml(request, code):
     policy = get_scoped(request.user, "policy.edit", Policy.objects.all(), code=code)
     version = selectors.draft_of(policy) or selectors.published_of(policy)
     text = dump_yaml(services.version_document(version))
-    response = HttpResponse(text, content_type="application/x-yaml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{code}-v{version.number}.yaml"'
-    return response
+    return download(text, filename=f"{code}-v{version.number}.yaml", content_type=YAML)
 
 
 @require_POST

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sanlian.core.uploads import WORKBOOKS, checked_file
+
 from .ip_import import MAX_IMPORT_BYTES
 from .models import IPAsset
 from .services.ip import CO_OWNERS_MAX, TITLE_MAX
@@ -71,3 +73,6 @@ class IPImportForm(forms.Form):
     partial = forms.BooleanField(label=_("有错误时仍导入无误的行"), required=False)
 
     max_bytes = MAX_IMPORT_BYTES
+
+    def clean_file(self):
+        return checked_file(self.cleaned_data.get("file"), max_bytes=MAX_IMPORT_BYTES, kinds=WORKBOOKS)

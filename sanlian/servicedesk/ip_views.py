@@ -6,12 +6,13 @@ Parse input → one service or selector call → render.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.downloads import download
 from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
@@ -114,9 +115,7 @@ def ip_certificate(request, pk):
     if not asset.certificate:
         raise Http404
     name = f"{asset.number}{asset.certificate.name[asset.certificate.name.rfind('.') :]}"
-    response = FileResponse(asset.certificate.open("rb"), as_attachment=True, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(asset.certificate.open("rb"), filename=name)
 
 
 @require_POST
@@ -157,13 +156,9 @@ def ip_import_errors(request):
     report = ip_import.ImportReport(
         dry_run=saved["dry_run"], errors=[ip_import.RowError(**error) for error in saved["errors"]]
     )
-    response = HttpResponse(ip_import.error_workbook(report), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="ip-import-errors.xlsx"'
-    return response
+    return download(ip_import.error_workbook(report), filename="ip-import-errors.xlsx", content_type=XLSX)
 
 
 def ip_import_template(request):
     require(request.user, "ip.import")
-    response = HttpResponse(ip_import.template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="ip-import-template.xlsx"'
-    return response
+    return download(ip_import.template_workbook(), filename="ip-import-template.xlsx", content_type=XLSX)

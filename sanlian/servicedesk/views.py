@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.downloads import download
 from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.models import User
@@ -174,6 +174,4 @@ def request_reply(request, pk):
 
 def attachment(request, pk):
     item = selectors.attachment_for(request.user, pk)
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(item.file.open("rb"), filename=item.name)

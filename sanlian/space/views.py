@@ -5,13 +5,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.downloads import download
 from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
@@ -75,10 +75,8 @@ def listing_detail(request, pk):
 @login_not_required
 def listing_file(request, pk):
     item = selectors.file_for(request.user, pk)
-    # Images show inline; PDFs download. Either way the browser must not guess another type.
-    response = FileResponse(item.file.open("rb"), as_attachment=not item.is_image, filename=item.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Photos show inline on the listing page; everything else downloads.
+    return download(item.file.open("rb"), filename=item.name, inline_image=item.is_image)
 
 
 # -- landlords and officers ------------------------------------------------------------------------------

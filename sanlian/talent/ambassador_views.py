@@ -8,13 +8,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.downloads import download
 from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import query_without_page
@@ -191,10 +191,8 @@ def ambassador_detail(request, pk):
 
 def ambassador_letter(request, pk):
     ambassador = selectors.ambassador_scoped(user=request.user, pk=pk)
-    response = HttpResponse(appointment_letter_pdf(ambassador), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{ambassador.letter_number}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    pdf = appointment_letter_pdf(ambassador)
+    return download(pdf, filename=f"{ambassador.letter_number}.pdf", content_type="application/pdf")
 
 
 # Leads ------------------------------------------------------------------------------------------------

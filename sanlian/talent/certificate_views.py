@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sanlian.core.downloads import download
 from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
@@ -147,11 +147,7 @@ def certificate_pdf(request, pk):
     content = certificate_services.certificate_pdf(
         certificate=certificate, verify_url=documents.verify_url(certificate.token)
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(content, filename=f"{certificate.number}.pdf", content_type="application/pdf")
 
 
 def certificate_revoke(request, pk):

@@ -7,13 +7,13 @@ import yaml
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanlian.core.downloads import YAML, download
 from sanlian.core.exports import wants_xlsx, xlsx_response
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
@@ -194,10 +194,8 @@ def round_edit(request, year):
 def round_export(request, year):
     require(request.user, "talent_round.view")
     round_ = selectors.round_visible(request.user, year)
-    response = HttpResponse(round_services.round_document(round_), content_type="application/x-yaml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="talent-round-{round_.year}.yaml"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    document = round_services.round_document(round_)
+    return download(document, filename=f"talent-round-{round_.year}.yaml", content_type=YAML)
 
 
 @require_POST

@@ -6,7 +6,7 @@ officer_views.py; certificates and benefits in certificate_views.py; ambassadors
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import escape
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanlian.core.downloads import download
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.models import Role
 from sanlian.core.permissions import get_scoped, has_perm, require
@@ -233,9 +234,7 @@ def material(request, pk):
     material = get_scoped(
         request.user, "talent_application.view", ApplicationMaterial.objects.select_related("application"), pk=pk
     )
-    response = FileResponse(material.file.open("rb"), as_attachment=True, filename=material.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(material.file.open("rb"), filename=material.name)
 
 
 @require_POST

@@ -16,6 +16,7 @@ from sanlian.core.models import AuditEvent
 from sanlian.enterprises.models import ChainNode
 from tests import factories
 from tests.dashboard.conftest import approved_report
+from tests.downloads import assert_safe_download
 from tests.xlsx import xlsx_rows
 
 NOW = timezone.make_aware(datetime(2024, 6, 3, 10, 0))
@@ -359,7 +360,7 @@ def test_the_export_is_a_workbook_of_the_targets_in_scope(client, registry, dist
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="chain-targets-pujiang.xlsx"'
-    assert response["X-Content-Type-Options"] == "nosniff"
+    assert_safe_download(response)
     rows = xlsx_rows(response)
     assert rows[0][:5] == ("排名", "代码", "产业链环节", "类型", "缺口评分")
     assert [row[0] for row in rows[1:]] == list(range(1, len(rows)))

@@ -7,6 +7,7 @@ from django.urls import reverse
 from sanlian.community.models import DocumentBatch, IssuedDocument
 from sanlian.community.services import event_documents as services
 from tests import factories
+from tests.downloads import assert_safe_download
 
 from .event_helpers import NOW, published_event
 
@@ -110,7 +111,7 @@ def test_the_pdf_is_for_organisers_and_the_recipient_enterprise_only(
     url = reverse("events:document-pdf", args=[IssuedDocument.objects.get().pk])
 
     client.force_login(enterprise_admin)
-    assert client.get(url).status_code == 200
+    assert_safe_download(client.get(url))
     client.force_login(factories.enterprise_user(xinzhuang_enterprise))
     assert client.get(url).status_code == 404
 

@@ -61,6 +61,7 @@ def test_registering_through_the_page_shows_my_qr_and_a_full_event_offers_the_wa
 
     assert reverse("events:my-qr", args=[registration.pk]) in mine
     assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
+    assert qr["Content-Security-Policy"] == "sandbox" and qr["X-Content-Type-Options"] == "nosniff"
     client.force_login(factories.enterprise_user(xinzhuang_enterprise))
     assert "名额已满,加入候补" in client.get(reverse("events:detail", args=[event.pk])).content.decode()
 

@@ -14,6 +14,7 @@ from sanlian.community.services import event_photos
 from sanlian.community.services import events as services
 from tests import factories
 from tests.community.event_helpers import NOW, event_data, published_event
+from tests.downloads import assert_safe_download
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_an_organiser_adds_a_photo_that_anyone_sees_on_the_published_event(pujia
     assert reverse("events:photo", args=[photo.pk]) in page and 'alt="开幕式"' in page
     image = Client().get(reverse("events:photo", args=[photo.pk]))
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
-    assert image["X-Content-Type-Options"] == "nosniff"
+    assert_safe_download(image, inline_type="image/png")
 
 
 def test_a_pdf_or_a_renamed_file_is_refused_by_content_and_nothing_is_saved(pujiang_officer):

@@ -12,6 +12,7 @@ from sanlian.community import news_selectors
 from sanlian.community.models import ArticleView
 from sanlian.community.services.news import article_transition, article_update, article_view_record
 from tests import factories
+from tests.downloads import assert_safe_download
 
 from .news_helpers import NOW, PNG, article_data, draft, published
 
@@ -187,6 +188,7 @@ def test_a_cover_is_served_to_the_public_once_published_and_to_nobody_outside_be
     client.logout()
     response = client.get(url)
 
+    assert_safe_download(response, inline_type="image/png")
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")
 
 

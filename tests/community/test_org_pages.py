@@ -13,6 +13,7 @@ from sanlian.community.services.org_documents import org_document_add
 from sanlian.core.views import landing_url
 from tests import factories
 from tests.community.org_helpers import MINIMAL_PDF, NOW, two_organisations
+from tests.downloads import assert_safe_download
 from tests.xlsx import xlsx_rows
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_anonymous_visitors_see_the_list_the_leaders_and_public_documents_only(c
     assert client.get(reverse("orgs:document", args=[members_only.pk])).status_code == 404
     public = OrgDocument.objects.get(title="联盟章程")
     download = client.get(reverse("orgs:document", args=[public.pk]))
-    assert download.status_code == 200 and download["X-Content-Type-Options"] == "nosniff"
+    assert_safe_download(download)
     assert client.get(reverse("orgs:members", args=[alliance.code])).status_code == 302  # to the login page
 
 

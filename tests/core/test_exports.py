@@ -21,6 +21,7 @@ from sanlian.core.exports import Column, inert, workbook_bytes, xlsx_response
 from sanlian.core.models import AuditEvent
 from tests import factories
 from tests.chain.test_postings import DESCRIPTION
+from tests.downloads import assert_safe_download
 from tests.xlsx import xlsx_bytes, xlsx_rows
 
 
@@ -89,6 +90,7 @@ def test_the_response_streams_a_temporary_file_with_a_utf8_filename_and_records_
 
     assert isinstance(response, FileResponse) and response.streaming
     assert "filename*=utf-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95.xlsx" in response["Content-Disposition"]
+    assert_safe_download(response)
     assert response["X-Content-Type-Options"] == "nosniff" and "no-store" in response["Cache-Control"]
     assert xlsx_rows(response) == [("名称",), ("甲",), ("乙",)]
     audit = AuditEvent.objects.get(action="list.export")

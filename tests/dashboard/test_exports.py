@@ -10,6 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from sanlian.dashboard import exports, selectors
 from tests import factories
+from tests.downloads import assert_safe_download
 
 EXPORT = reverse("dashboard:export")
 
@@ -27,6 +28,7 @@ class TestExport:
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
         assert 'filename="cockpit-pujiang-2023.xlsx"' in response["Content-Disposition"]
+        assert_safe_download(response)
         return load_workbook(BytesIO(response.content))
 
     def test_the_full_export_has_one_sheet_per_figure(self, workbook):

@@ -18,6 +18,7 @@ from sanlian.imports.kinds import AnnualReportImporter, CertificationImporter
 from sanlian.imports.models import ImportJob, ImportTemplate
 from sanlian.imports.services import import_template_save
 from tests import factories
+from tests.downloads import assert_safe_download
 
 from .helpers import ENTERPRISE_HEADER, csv_bytes, enterprise_row, xlsx
 
@@ -126,8 +127,12 @@ def test_the_error_report_and_the_template_workbook_download_as_xlsx_with_inert_
     client.post(reverse("imports:start"), {"kind": "enterprises", "file": upload})
     job = ImportJob.objects.get()
 
-    errors = load_workbook(BytesIO(client.get(reverse("imports:errors", args=[job.pk])).content)).active
-    template = load_workbook(BytesIO(client.get(reverse("imports:template", args=["annual-reports"])).content)).active
+    errors_response = client.get(reverse("imports:errors", args=[job.pk]))
+    template_response = client.get(reverse("imports:template", args=["annual-reports"]))
+    assert_safe_download(errors_response)
+    assert_safe_download(template_response)
+    errors = load_workbook(BytesIO(errors_response.content)).active
+    template = load_workbook(BytesIO(template_response.content)).active
 
     assert [c.value for c in errors[1]] == ["行号", "列", "值", "原因"]
     assert errors.cell(2, 3).value.startswith("'=")

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from sanlian.policies.models import Application, Call
 from tests import factories
+from tests.downloads import assert_safe_download
 from tests.xlsx import xlsx_rows
 
 from .calls_data import (
@@ -374,6 +375,7 @@ class TestDownloads:
         client.force_login(pujiang_officer)
 
         response = client.get(reverse("policies:material-download", kwargs={"pk": material.pk}))
+        assert_safe_download(response)
 
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from sanlian.policies.models import Grant, Parameter, Policy
 from tests import factories
+from tests.downloads import assert_safe_download
 
 from .helpers import approved_report, committed, number_parameter, published_policy
 
@@ -123,6 +124,7 @@ def test_yaml_export_downloads_the_current_version(client, pujiang_officer, poli
 
     response = client.get(reverse("policies:export", args=[policy.code]))
 
+    assert_safe_download(response)
     assert response["Content-Disposition"].endswith('-v1.yaml"')
     assert "rd_ratio_min" in response.content.decode()
 
@@ -150,4 +152,4 @@ def test_attachments_are_checked_by_content(client, pujiang_officer, policy):
     names = list(policy.attachments.values_list("name", flat=True))
     assert names == ["通知.pdf"]
     download = client.get(reverse("policies:attachment", args=[policy.attachments.get().pk]))
-    assert download["X-Content-Type-Options"] == "nosniff" and "attachment" in download["Content-Disposition"]
+    assert_safe_download(download)

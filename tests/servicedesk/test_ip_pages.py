@@ -12,6 +12,7 @@ from sanlian.servicedesk.ip_import import ip_import
 from sanlian.servicedesk.models import IPAsset
 from sanlian.servicedesk.services import ip as services
 from tests import factories
+from tests.downloads import assert_safe_download
 
 from .ip_helpers import HEADER, NOW, invention, patent_number, xlsx
 
@@ -140,6 +141,7 @@ def test_the_import_page_runs_a_dry_run_and_offers_the_errors_as_xlsx(client, pu
     assert response.status_code == 200 and "预检结果" in text and "校验位" in text
     assert not IPAsset.objects.exists()
     download = client.get("/desk/ip/import/errors.xlsx")
+    assert_safe_download(download)
     sheet = load_workbook(BytesIO(download.content)).active
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     assert sheet["A2"].value == 3 and sheet["B2"].value == "号码"
@@ -151,7 +153,7 @@ def test_a_renamed_non_excel_file_is_refused_on_the_file_field(client, pujiang_o
 
     response = client.post("/desk/ip/import/", {"file": upload})
 
-    assert response.status_code == 400 and "不是有效的 Excel 工作簿" in response.content.decode()
+    assert response.status_code == 400 and "仅接受 Excel 工作簿(.xlsx)" in response.content.decode()
 
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
@@ -167,6 +169,7 @@ def test_a_certificate_scan_is_kept_and_downloadable_only_in_scope(
     assert client.post(f"/desk/ip/enterprise/{pujiang_enterprise.pk}/new/", form).status_code == 302
     asset = IPAsset.objects.get()
     download = client.get(f"/desk/ip/{asset.pk}/certificate/")
+    assert_safe_download(download)
 
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert "202310123456.6.pdf" in download["Content-Disposition"]
@@ -195,6 +198,7 @@ def test_the_import_template_has_the_columns_and_its_example_row_passes_a_dry_ru
     client.force_login(pujiang_officer)
 
     response = client.get("/desk/ip/import/template.xlsx")
+    assert_safe_download(response)
 
     rows = list(load_workbook(BytesIO(response.content)).active.values)
     assert rows[0][:7] == tuple(HEADER[:7])

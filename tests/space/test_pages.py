@@ -13,6 +13,7 @@ from sanlian.space.models import Listing
 from sanlian.space.services import listings as listing_services
 from sanlian.space.services import requests as request_services
 from tests import factories
+from tests.downloads import assert_safe_download
 
 from .conftest import NOW, make_listing, publish
 
@@ -64,8 +65,7 @@ def test_the_detail_page_shows_specs_and_photos_but_no_personal_data(client, cat
     page = client.get(f"/space/listings/{office.pk}/").content.decode()
     assert "A栋办公" in page and f"/space/files/{photo.pk}/" in page and "landlord_admin" not in page
     image = client.get(f"/space/files/{photo.pk}/")
-    assert image.status_code == 200 and image["X-Content-Type-Options"] == "nosniff"
-    assert "attachment" not in image.get("Content-Disposition", "")
+    assert_safe_download(image, inline_type="image/png")
 
 
 def test_files_of_an_unpublished_listing_are_hidden_from_the_public(client, catalogue, landlord_user):

@@ -15,6 +15,7 @@ from sanlian.talent.documents_letters import appointment_letter_pdf
 from sanlian.talent.models import Ambassador, Lead
 from sanlian.talent.services import ambassadors as services
 from tests import factories
+from tests.downloads import assert_safe_download
 
 from .ambassador_helpers import (
     NOW,
@@ -626,7 +627,7 @@ class TestPages:
 
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"] == 'attachment; filename="YCDS-2024-001.pdf"'
-        assert response["X-Content-Type-Options"] == "nosniff"
+        assert_safe_download(response)
         assert response.content.startswith(b"%PDF")
 
     def test_an_ambassador_downloads_their_own_letter_but_not_anothers(self, client, ambassador, other_ambassador):

@@ -10,6 +10,7 @@ from sanlian.talent import certificate_selectors, documents
 from sanlian.talent.models import Certificate, TalentApplication
 from sanlian.talent.services import certificates as services
 from tests import factories
+from tests.downloads import assert_safe_download
 
 from .certificate_helpers import HOLDER, ID_NUMBER, NOW, approved_application, certified, talent_user
 
@@ -268,7 +269,7 @@ class TestDownload:
 
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"] == 'attachment; filename="CS2023-00001.pdf"'
-        assert response["X-Content-Type-Options"] == "nosniff"
+        assert_safe_download(response)
         assert response.content.startswith(b"%PDF")
 
     def test_the_employers_hr_and_the_towns_officer_download_it_too(self, client, pujiang_officer):

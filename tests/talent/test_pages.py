@@ -8,6 +8,7 @@ import time_machine
 from sanlian.core.models import AuditEvent
 from sanlian.talent.services import reviews
 from tests import factories
+from tests.downloads import assert_safe_download
 
 from .helpers import IN_2023_WINDOW, filled, id_number, move, open_round, talent_user
 
@@ -88,8 +89,7 @@ def test_the_employer_downloads_a_material_as_an_attachment(client, round_2023):
 
     response = client.get(f"/talent/materials/{application.materials.first().pk}/")
 
-    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
-    assert "attachment" in response["Content-Disposition"]
+    assert_safe_download(response)
 
 
 def test_an_upload_with_the_wrong_content_is_refused(client, round_2023):

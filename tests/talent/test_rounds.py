@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from sanlian.talent.models import Level, Round
 from sanlian.talent.services import rounds
+from tests.downloads import assert_safe_download
 
 from .helpers import IN_2023_WINDOW, filled, id_number, move, open_round, talent_user
 
@@ -203,6 +204,7 @@ def test_the_export_is_the_document_the_editor_takes(client, round_2023, pujiang
 
     assert response.status_code == 200 and response["Content-Type"].startswith("application/x-yaml")
     assert 'filename="talent-round-2023.yaml"' in response["Content-Disposition"]
+    assert_safe_download(response)
     assert rounds.clean_document(rounds.parse_document(response.content.decode()))["year"] == 2023
 
 

@@ -12,7 +12,7 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 def load_yaml(text: str) -> object:
     """yaml.safe_load, raising RuleSyntaxError with a 1-based line and column on malformed YAML."""
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_Loader)  # nosec B506  # _Loader is yaml's (C)SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

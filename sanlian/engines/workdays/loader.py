@@ -25,7 +25,7 @@ def load_calendar(path: str | Path | None = None) -> WorkCalendar:
     """A WorkCalendar from a holiday YAML file (default: the bundled Chinese calendar)."""
     path = Path(path) if path is not None else DEFAULT_PATH
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # nosec B506  # _Loader is yaml's (C)SafeLoader
     except yaml.YAMLError as error:
         raise HolidayDataError(f"{path}: not valid YAML: {error}") from error
     return parse_calendar(raw, source=str(path))

@@ -39,13 +39,13 @@ class NewResult(NamedTuple):
 
 _TABLE = EligibilityResult._meta.db_table
 _FIELDS = [EligibilityResult._meta.get_field(name) for name in NewResult._fields]
-_INSERT = f"INSERT INTO {_TABLE} ({', '.join(f.column for f in _FIELDS)}) VALUES "
+_INSERT = f"INSERT INTO {_TABLE} ({', '.join(f.column for f in _FIELDS)}) VALUES "  # nosec B608  # names from model _meta, values as parameters
 _ROW = f"({placeholders(len(_FIELDS))})"
 
 
 def current_statement(*, enterprise_ids=None, policy_ids=None) -> Statement:
     """The current results of the given enterprises and policies (every one where None)."""
-    sql = f"SELECT id, enterprise_id, policy_id, version_id, outcome, explanation FROM {_TABLE} "
+    sql = f"SELECT id, enterprise_id, policy_id, version_id, outcome, explanation FROM {_TABLE} "  # nosec B608  # names from model _meta, values as parameters
     sql += "WHERE superseded_at IS NULL"
     params = []
     for column, values in (("enterprise_id", enterprise_ids), ("policy_id", policy_ids)):
@@ -82,7 +82,7 @@ def write_statements(*, stale: list[int], fresh: list[NewResult], now: datetime,
     for start in range(0, len(stale), step):
         ids = stale[start : start + step]
         statements.append(
-            (f"UPDATE {_TABLE} SET superseded_at = %s WHERE id IN ({placeholders(len(ids))})", [superseded_at, *ids])
+            (f"UPDATE {_TABLE} SET superseded_at = %s WHERE id IN ({placeholders(len(ids))})", [superseded_at, *ids])  # nosec B608  # names from model _meta, values as parameters
         )
     step = _rows_per_statement(batch, len(_FIELDS))
     for start in range(0, len(fresh), step):
