@@ -52,9 +52,10 @@ class ComplexityValidator:
             raise ValidationError(errors)
 
     def get_help_text(self):
-        return _(
-            "至少 %(min_length)d 个字符,且包含小写字母、大写字母、数字、符号四类中的至少 %(min_classes)d 类。"
-        ) % {"min_length": self.min_length, "min_classes": self.min_classes}
+        return _("至少 %(min_length)d 个字符,且包含小写字母、大写字母、数字、符号四类中的至少 %(min_classes)d 类。") % {
+            "min_length": self.min_length,
+            "min_classes": self.min_classes,
+        }
 
 
 def is_privileged(user) -> bool:

@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sanlian.chain.models import MatchEvent
-from sanlian.core.models import AuditEvent, Role, User
 from sanlian.core.account_services import otp_device_install
+from sanlian.core.models import AuditEvent, Role, User
 from sanlian.core.validators import uscc_from_serial
 from sanlian.enterprises import services as registry
 from sanlian.enterprises.models import (
