@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,12 +107,14 @@ class AccountGateMiddleware:
                 return self.get_response(request)
             target = "account-password"
         url = reverse(target)
-        if request.method == "GET" and not getattr(request, "htmx", False):
-            url += "?" + urlencode({"next": request.get_full_path()})
-        response = HttpResponseRedirect(url)
-        if getattr(request, "htmx", False):
+        if request.headers.get("HX-Request") == "true":
+            # A fragment request: htmx would swap the page in place; tell it to load the page whole instead.
+            response = HttpResponse(status=204)
             response["HX-Redirect"] = url
-        return response
+            return response
+        if request.method == "GET":
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(url)
 
 
 def _resolve(path):

@@ -105,20 +105,23 @@ def otp_enrol_start(*, user) -> TOTPDevice:
     return device
 
 
-@transaction.atomic
 def otp_enrol_confirm(*, user, token: str, now: datetime | None = None) -> tuple[TOTPDevice, list[str]]:
     """Confirm the pending device with a code from the app. Returns the device and the backup codes (shown once);
     a wrong code raises a ValidationError naming `token` and is audited."""
     now = now or timezone.now()
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None or not device.verify_token((token or "").strip()):
-        audit_record(actor=user, action="otp.enrol_failed", target=user, now=now)
+    with transaction.atomic():  # committed even when the code is wrong: the device's failure count is kept
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+        verified = device is not None and device.verify_token((token or "").strip())
+        if not verified:
+            audit_record(actor=user, action="otp.enrol_failed", target=user, now=now)
+    if not verified:
         raise ValidationError({"token": _("验证码不正确或已过期,请输入验证器应用中当前显示的 6 位数字。")})
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    audit_record(actor=user, action="otp.enrol", target=user, changes={"device": [None, device.name]}, now=now)
-    return device, _backup_codes_replace(user=user, now=now)
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        audit_record(actor=user, action="otp.enrol", target=user, changes={"device": [None, device.name]}, now=now)
+        return device, _backup_codes_replace(user=user, now=now)
 
 
 def otp_backup_codes_make(*, user, now: datetime | None = None) -> list[str]:
