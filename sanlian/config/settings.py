@@ -114,8 +114,10 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 SANLIAN_API_RATE_BAD_TOKEN = os.environ.get("SANLIAN_API_RATE_BAD_TOKEN", "20/min")
 # Idle timeout: a signed-in session ends after this many minutes without a request (None: off), and the
 # session cookie ends with the browser.
+# The stamp check in core.account_middleware ends the session (and says why); the stored session lives five
+# minutes longer, as a backstop that clearsessions can sweep.
 SANLIAN_SESSION_IDLE_MINUTES = None if TESTING else 30
-SESSION_COOKIE_AGE = (SANLIAN_SESSION_IDLE_MINUTES or 14 * 24 * 60) * 60
+SESSION_COOKIE_AGE = (SANLIAN_SESSION_IDLE_MINUTES + 5) * 60 if SANLIAN_SESSION_IDLE_MINUTES else 14 * 24 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # TOTP second factor for officers and superusers.
 SANLIAN_OTP_REQUIRED = not TESTING

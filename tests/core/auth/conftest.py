@@ -15,7 +15,7 @@ def rules_on(settings):
     settings.SANLIAN_OTP_REQUIRED = True
     settings.SANLIAN_PASSWORD_MAX_AGE_DAYS = 90
     settings.SANLIAN_SESSION_IDLE_MINUTES = 30
-    settings.SESSION_COOKIE_AGE = 30 * 60
+    settings.SESSION_COOKIE_AGE = 35 * 60
     return settings
 
 
