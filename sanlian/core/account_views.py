@@ -28,6 +28,12 @@ def _next_url(request) -> str:
     return "/"
 
 
+def _verified(request, device) -> None:
+    # The session now carries more trust than after the password alone: give it a new key (session fixation).
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
 def _no_store(response):
     # Secrets and backup codes are on these responses only: never cached on the way.
     response["Cache-Control"] = "no-store"
@@ -70,7 +76,7 @@ def otp_enrol(request):
         except ValidationError as exc:
             error = exc.message_dict["token"][0]
         else:
-            otp_login(request, device)
+            _verified(request, device)
             context = {"codes": codes, "next": _next_url(request), "enrolled": True}
             return _no_store(render(request, "core/account/backup_codes.html", context))
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=2)
@@ -96,7 +102,7 @@ def otp_verify(request):
         if device is None:
             error = _("验证码不正确或已过期,请重新输入。多次输错后需等待一段时间才能再试。")
         else:
-            otp_login(request, device)
+            _verified(request, device)
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
                 messages.warning(

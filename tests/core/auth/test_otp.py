@@ -72,10 +72,13 @@ def test_an_officer_with_a_device_enters_the_code_after_the_password(client, rul
     assert response.status_code == 200 and "验证码不正确" in response.content.decode()
     assert AuditEvent.objects.filter(action="otp.verify_failed", target_id=str(officer.pk)).count() == 1
 
-    # The right code, once the short wait after a failure is over, lets him through to where he was going
+    # The right code, once the short wait after a failure is over, lets him through to where he was going,
+    # in a session with a new key
+    before = client.cookies["sessionid"].value
     with time_machine.travel(timezone.now() + timezone.timedelta(seconds=5)):
         response = client.post("/account/otp/verify/", {"token": code_for(device), "next": "/cockpit/"})
     assert response.url == "/cockpit/"
+    assert client.cookies["sessionid"].value != before
     assert client.get("/cockpit/").status_code == 200
 
 
