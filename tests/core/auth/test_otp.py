@@ -65,6 +65,10 @@ def test_an_officer_with_a_device_enters_the_code_after_the_password(client, rul
     assert client.get("/cockpit/").url == "/account/otp/verify/?next=%2Fcockpit%2F"
     assert client.get("/account/password/").url.startswith("/account/otp/verify/")
     htmx = client.get("/inbox/", headers={"HX-Request": "true"})
+    # Only logout, the language switch, static files and healthz pass besides the verify page
+    assert client.get("/static/css/sanlian.css").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"}).status_code == 302
     assert htmx.status_code == 204 and htmx["HX-Redirect"] == "/account/otp/verify/"
 
     # A wrong code is refused and audited
