@@ -111,12 +111,12 @@ def run_one(caller: str, case: str) -> dict:
     """In this (fresh) process: one export, its time and how far it raised the resident set."""
     from django.test import Client
 
+    from bench.auth import signed_in
     from bench.registry import bench_users
 
     town, district = bench_users()
     user = district if caller == "district" else town
-    client = Client()
-    client.force_login(user)
+    client = signed_in(Client(), user)
     client.get("/healthz")  # the stack imported and warm before the baseline
     rows = rows_of(user)
     before = current_rss_mib()

@@ -110,12 +110,13 @@ def build_cases(town_officer, district_officer) -> list:
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
+    from bench.auth import signed_in
     from bench.harness import Case
 
     def client_for(user):
         client = Client(raise_request_exception=False)
         if user is not None:
-            client.force_login(user)
+            signed_in(client, user)
         return client
 
     def url(name, fallback, **kwargs):

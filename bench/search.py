@@ -66,12 +66,13 @@ def build_cases(town_officer, district_officer, uscc: str) -> list:
     """Per caller and query, the page and the API; peers: /healthz and the directory's icontains per officer."""
     from django.test import Client
 
+    from bench.auth import signed_in
     from bench.harness import Case
 
     def client_for(user):
         client = Client(raise_request_exception=False)
         if user is not None:
-            client.force_login(user)
+            signed_in(client, user)
         return client
 
     callers = [

@@ -4,6 +4,7 @@ from decimal import Decimal
 from itertools import count
 
 import factory
+from django.utils import timezone
 
 from sanlian.core.models import Role, User
 from sanlian.core.validators import uscc_from_serial
@@ -24,7 +25,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
-    password = factory.django.Password("pw-123456")
+    password = factory.django.Password("pw-123456")  # hashed directly: set_password's stamp is set here
+    password_changed_at = factory.LazyFunction(timezone.now)
     display_name = factory.LazyAttribute(lambda u: u.username)
 
 

@@ -28,6 +28,7 @@ from ninja.throttling import SimpleRateThrottle
 from sanlian.chain.api import router as chain_router
 from sanlian.chain.event_api import router as match_events_router
 from sanlian.community.api import router as community_router
+from sanlian.core.account_middleware import AccountGateError
 from sanlian.core.api import SessionAuth, TokenAuth, anonymous, inbox_router
 from sanlian.core.api import router as core_router
 from sanlian.dashboard.api import router as dashboard_router
@@ -256,6 +257,15 @@ def unauthenticated(request, exc):
     )
     response["WWW-Authenticate"] = 'Bearer realm="sanlian"'
     return response
+
+
+@api.exception_handler(AccountGateError)
+def sign_in_unfinished(request, exc):
+    if exc.reason == "otp":
+        detail, code = _("请先在网页上完成双因素认证"), "otp_required"
+    else:
+        detail, code = _("密码已过期,请先在网页上修改密码"), "password_expired"
+    return api.create_response(request, {"detail": detail, "code": code}, status=403)
 
 
 @api.exception_handler(Throttled)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from sanlian.core import account_views
 from sanlian.core import views as core_views
 from sanlian.talent import certificate_views
 
@@ -22,6 +23,10 @@ urlpatterns = [
     path("inbox/preferences/", core_views.inbox_preferences, name="inbox-preferences"),
     path("account/tokens/", core_views.api_tokens, name="api-tokens"),
     path("account/tokens/<int:pk>/revoke/", core_views.api_token_revoke, name="api-token-revoke"),
+    path("account/password/", account_views.password_change, name="account-password"),
+    path("account/otp/enrol/", account_views.otp_enrol, name="account-otp-enrol"),
+    path("account/otp/verify/", account_views.otp_verify, name="account-otp-verify"),
+    path("account/otp/backup-codes/", account_views.backup_codes, name="account-otp-backup-codes"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("care-mode/", core_views.care_mode, name="care-mode"),

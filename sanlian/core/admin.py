@@ -19,3 +19,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import account_admin  # noqa: E402,F401  (registers the User admin)

@@ -7,12 +7,15 @@ from typing import Annotated, Literal, get_args
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+from .account_middleware import AccountGateError, gate_reason
+from .bad_tokens import count_failure, refuse_if_blocked
 from .fields import to_yuan
 from .models import Topic
 from .permissions import ACTIONS, has_perm
@@ -23,9 +26,12 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer <key>`; only the key's SHA-256 is stored."""
 
     def authenticate(self, request, token):
+        refuse_if_blocked(request)  # failed attempts are counted per address (core.bad_tokens)
         user = api_token_authenticate(key=token)
         if user is not None:
             request.user = user
+        else:
+            count_failure(request)
         return user
 
 
@@ -47,7 +53,13 @@ class SessionAuth(APIKeyCookie):
         if key is None:
             return None
         user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated else None
+        if user is None or not user.is_authenticated:
+            return None
+        # An officer who has not finished signing in (second factor, expired password) gets a JSON 403.
+        reason = gate_reason(user, now=timezone.now())
+        if reason is not None:
+            raise AccountGateError(reason)
+        return user
 
 
 def anonymous(request):

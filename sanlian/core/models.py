@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
@@ -40,6 +41,9 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = EncryptedCharField(_("手机号"), max_length=32, blank=True, null=True)
+    # When the password was last set: officers and superusers must change it every
+    # SANLIAN_PASSWORD_MAX_AGE_DAYS. Null (accounts older than the field) counts as expired for them.
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -47,6 +51,12 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    def set_password(self, raw_password):
+        # Every way a password is set (forms, admin, createsuperuser, services) stamps the change; Django's
+        # silent re-hash on login does not go through here with a new password, and saves "password" only.
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     @property
     def is_officer(self) -> bool:

@@ -1,5 +1,6 @@
 """The demo accounts: one per role of DESIGN.md, all with the same published password."""
 
+from base64 import b32decode
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from sanlian.core.models import Role
 
 # One password for every demo account; it is printed by `sanlian demo_logins` and in the README.
-DEMO_PASSWORD = "sanlian-demo"  # nosec B105  # the public demo password, printed by demo_logins; demo data only
+DEMO_PASSWORD = "Sanlian-demo1"  # nosec B105  # the public demo password, printed by demo_logins; demo data only
+# The demo officers' and the admin's TOTP second factor: one published secret (base32, as authenticator apps
+# take it), printed by `sanlian demo_logins`; `sanlian demo_otp <username>` prints the current code (DEBUG only).
+DEMO_OTP_SECRET = "SANLIANDEMOSECRETFORTOTPCODES234"  # nosec B105  # published demo secret; demo data only
+DEMO_OTP_KEY_HEX = b32decode(DEMO_OTP_SECRET).hex()
 EMAIL_DOMAIN = "demo.sanlian.example.com"
 
 
@@ -24,6 +29,11 @@ class DemoAccount:
     @property
     def email(self) -> str:
         return f"{self.username}@{EMAIL_DOMAIN}"
+
+    @property
+    def second_factor(self) -> bool:
+        """Officers and the superuser sign in with a TOTP code too (core.passwords.is_privileged)."""
+        return self.is_superuser or self.role in (Role.TOWN_OFFICER, Role.DISTRICT_OFFICER)
 
     @property
     def role_label(self) -> str:

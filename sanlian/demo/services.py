@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sanlian.chain.models import MatchEvent
+from sanlian.core.account_services import otp_device_install
 from sanlian.core.models import AuditEvent, Role, User
 from sanlian.core.validators import uscc_from_serial
 from sanlian.enterprises import services as registry
@@ -40,7 +41,7 @@ from . import ip_portfolio as ip_demo
 from . import policies as policy_demo
 from . import space as space_demo
 from . import talent as talent_demo
-from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
+from .accounts import DEMO_ACCOUNTS, DEMO_OTP_KEY_HEX, DEMO_PASSWORD, DEMO_USERNAMES, DemoAccount
 from .generator import IMPORTED_AT, SEED, DemoPlan, EnterpriseSpec, build_plan
 from .generator.specs import SERIAL_BASE
 from .generator.vocab import NAMED_ENTERPRISES
@@ -151,6 +152,11 @@ def _account_ensure(
     if changed:
         user.save()
         (result.users_created if created else result.users_updated).append(account.username)
+    # The demo's passwords count as set at load time, so the 90-day rotation starts from the load; not a change
+    # of the account (a second load reports nothing updated).
+    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now())
+    if account.second_factor:
+        otp_device_install(user=user, key_hex=DEMO_OTP_KEY_HEX)
     return user
 
 

@@ -66,3 +66,41 @@ def page(browser):
     )
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_on(settings):
+    """The browser signs in as in production: officers and superusers pass the TOTP second factor."""
+    settings.SANLIAN_OTP_REQUIRED = True
+
+
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+def totp_code(device) -> str:
+    """What the officer's authenticator app shows now, computed from the device's key."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in(page, live_server, username: str, password: str = "pw-123456") -> None:
+    """Password, then (officers, superusers) the TOTP code of a device given to them beforehand."""
+    from sanlian.core.account_services import otp_confirmed_device, otp_device_install
+    from sanlian.core.models import User
+    from sanlian.core.passwords import is_privileged
+
+    user = User.objects.get(username=username)
+    device = None
+    if is_privileged(user):
+        device = otp_confirmed_device(user) or otp_device_install(user=user, key_hex=TEST_TOTP_KEY)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    if device is not None:
+        page.wait_for_url("**/account/otp/verify/**")
+        page.fill("#id_token", totp_code(device))
+        page.click("main button.primary")
+    page.wait_for_load_state()

@@ -5,6 +5,8 @@ import os
 
 import pytest
 
+from tests.browser.conftest import sign_in
+
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
@@ -37,10 +39,7 @@ def _symbol_sizes(page) -> dict:
 @pytest.mark.browser
 def test_the_chain_map_draws_its_graph_without_console_errors_or_csp_violations(page, live_server, chain_data):
     # Given the Pujiang officer, logged in through the form
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "pj_chain_browser")
-    page.fill("#id_password", "pw-123456")
-    page.click("main button[type=submit]")
+    sign_in(page, live_server, "pj_chain_browser")
     page.wait_for_url(f"{live_server.url}/cockpit/")
 
     # When he opens the chain map (without animations, so that a click lands on a drawn node)

@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from tests.browser.conftest import sign_in
 from tests.dashboard.conftest import build_cluster
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -34,13 +35,9 @@ def _chart_series(page, key: str):
 
 @pytest.mark.browser
 def test_an_officer_logs_in_and_sees_the_cockpit_charts_drawn(page, live_server, cluster_data):
-    # Given the Pujiang officer on the login page
-    page.goto(f"{live_server.url}/login/")
-
-    # When he logs in through the form
-    page.fill("#id_username", "pj_browser")
-    page.fill("#id_password", "pw-123456")
-    page.click("main button[type=submit]")
+    # Given the Pujiang officer
+    # When he logs in through the form, with his password and the code of his authenticator app
+    sign_in(page, live_server, "pj_browser")
 
     # Then he lands on the cockpit of his town
     page.wait_for_url(f"{live_server.url}/cockpit/")
@@ -74,10 +71,7 @@ def test_an_officer_logs_in_and_sees_the_cockpit_charts_drawn(page, live_server,
 def test_the_cockpit_has_no_serious_accessibility_violations(page, live_server, cluster_data):
     from axe_playwright_python.sync_playwright import Axe
 
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "pj_browser")
-    page.fill("#id_password", "pw-123456")
-    page.click("main button[type=submit]")
+    sign_in(page, live_server, "pj_browser")
     page.wait_for_selector("#chart-top_enterprises canvas")
     page.locator("details.data-table summary").first.click()  # an open table is checked too
 

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 import time_machine
 
+from tests.browser.conftest import sign_in
+
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 SERIOUS = {"serious", "critical"}
@@ -28,11 +30,7 @@ def talent_data(django_db_serialized_rollback, live_server):
 
 
 def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-123456")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, live_server, username)  # the second factor too, for an officer
 
 
 def _serious(page) -> list:

@@ -100,6 +100,20 @@ def test_every_role_has_an_account_with_the_demo_password(demo):
     assert ent_admin.enterprise.is_demo and ent_admin.enterprise.town.code == "pujiang"
 
 
+def test_officers_and_the_admin_have_the_published_totp_secret_and_fresh_passwords(demo):
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sanlian.demo.accounts import DEMO_OTP_KEY_HEX
+
+    with_device = {"pj_officer", "mh_officer", "mh_reviewer", "xz_officer", "admin"}
+    devices = TOTPDevice.objects.filter(user__username__in=[a.username for a in DEMO_ACCOUNTS], confirmed=True)
+    assert {d.user.username for d in devices} == with_device
+    assert {d.key for d in devices} == {DEMO_OTP_KEY_HEX}
+    users = User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
+    assert all(timezone.now() - u.password_changed_at < timezone.timedelta(days=1) for u in users)
+
+
 def test_the_showcase_enterprise_has_a_history_and_the_inboxes_have_messages(demo):
     ent_admin = User.objects.get(username="ent_admin")
     officer = User.objects.get(username="pj_officer")

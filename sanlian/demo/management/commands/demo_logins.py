@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from sanlian.core.models import User
-from sanlian.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_USERNAMES, landing_url
+from sanlian.demo.accounts import DEMO_ACCOUNTS, DEMO_OTP_SECRET, DEMO_PASSWORD, DEMO_USERNAMES, landing_url
 
 
 def _width(text: str) -> int:
@@ -51,5 +51,10 @@ class Command(BaseCommand):
                 continue
             rows.append((account.username, DEMO_PASSWORD, account.role_label, _scope(user), landing_url(user)))
         self.stdout.write(table(rows))
+        second = ", ".join(a.username for a in DEMO_ACCOUNTS if a.second_factor)
+        self.stdout.write(
+            _("双因素认证(%(users)s):TOTP 演示密钥 %(secret)s;当前验证码:`sanlian demo_otp <用户名>`(仅调试模式)。")
+            % {"users": second, "secret": DEMO_OTP_SECRET}
+        )
         if len(users) < len(DEMO_ACCOUNTS):
             self.stdout.write(self.style.WARNING(_("部分演示账号尚未创建,请先运行 `sanlian loaddemo`。")))
