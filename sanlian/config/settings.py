@@ -331,7 +331,7 @@ if PRODUCTION:
     # domain the town does not run); opt in with SANLIAN_HSTS_PRELOAD=1.
     SECURE_HSTS_PRELOAD = _env("SANLIAN_HSTS_PRELOAD", "0") == "1"
     if not SECURE_HSTS_PRELOAD:
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+        SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # __Host- cookies are Secure, host-only and path=/ by the browser's rule: a sibling subdomain cannot set them.
