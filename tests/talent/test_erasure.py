@@ -11,7 +11,6 @@ from django.urls import reverse
 from sanlian.core.erasure import person_erase
 from sanlian.core.models import AuditEvent, User
 from sanlian.talent.models import ApplicationMaterial, TalentApplication
-from tests import factories
 
 from .certificate_helpers import certified
 from .helpers import IN_2023_WINDOW, filled, move, open_round, talent_user
