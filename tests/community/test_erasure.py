@@ -28,7 +28,8 @@ PERSON = {"person_name": "李四光", "person_title": "研究员", "employer": "
 def stored(model, pk) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT person_name, person_title, mobile FROM {model._meta.db_table} WHERE id = %s", [pk]  # noqa: S608
+            f"SELECT person_name, person_title, mobile FROM {model._meta.db_table} WHERE id = %s",
+            [pk],  # noqa: S608
         )
         return cursor.fetchone()
 
@@ -65,8 +66,10 @@ def test_a_person_member_who_leaves_keeps_only_a_masked_name(orgs):
 
 def test_an_enterprise_member_who_leaves_keeps_its_name(orgs, enterprise_admin):
     alliance, _, secretary, _ = orgs
-    member = member_add(actor=secretary, organisation=alliance, kind="enterprise", enterprise=enterprise_admin.enterprise,
-                        role="member", joined_date=date(2024, 5, 20), now=NOW)  # fmt: skip
+    member = member_add(
+        actor=secretary, organisation=alliance, kind="enterprise", enterprise=enterprise_admin.enterprise,
+        role="member", joined_date=date(2024, 5, 20), now=NOW,
+    )  # fmt: skip
     member_remove(actor=secretary, member=member, left_date=NOW.date(), now=NOW)
     assert Member.objects.get(pk=member.pk).display_name == enterprise_admin.enterprise.name
 
@@ -80,9 +83,7 @@ def test_a_withdrawn_join_application_loses_its_personal_data(orgs, talent):
     assert JoinApplication.objects.get(pk=application.pk).statement == ""
 
 
-def test_deleting_the_account_erases_memberships_applications_and_cancels_registrations(
-    orgs, talent, pujiang_officer
-):
+def test_deleting_the_account_erases_memberships_applications_and_cancels_registrations(orgs, talent, pujiang_officer):
     alliance, chamber, secretary, _ = orgs
     pending = apply_as_person(talent, chamber)
     approved = apply_as_person(talent, alliance)

@@ -37,7 +37,9 @@ def test_the_enterprise_admin_removes_a_contact_from_the_profile(client, enterpr
     assert "王芳" not in str(logged.changes) and "13812345678" not in str(logged.changes)
 
 
-def test_staff_and_other_enterprises_cannot_remove_it(client, enterprise_admin, pujiang_enterprise, xinzhuang_enterprise):
+def test_staff_and_other_enterprises_cannot_remove_it(
+    client, enterprise_admin, pujiang_enterprise, xinzhuang_enterprise
+):
     contact = services.contact_save(actor=enterprise_admin, enterprise=pujiang_enterprise, data=DATA)
     staff = factories.enterprise_user(pujiang_enterprise, role="enterprise_staff")
     with pytest.raises(PermissionDenied):

@@ -22,7 +22,8 @@ def row(pk) -> dict:
     columns = ("name", "id_number", "id_digest", "phone", "birth_date", "achievements", "education", "career")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(columns)} FROM talent_talentapplication WHERE id = %s", [pk]  # noqa: S608
+            f"SELECT {', '.join(columns)} FROM talent_talentapplication WHERE id = %s",
+            [pk],  # noqa: S608
         )
         return dict(zip(columns, cursor.fetchone(), strict=True))
 
@@ -70,9 +71,7 @@ def test_the_person_may_apply_again_after_withdrawing(round_2023, pujiang_enterp
     assert again.id_number and again.status == "draft"
 
 
-def test_deleting_the_account_deletes_drafts_and_keeps_a_masked_certified_recognition(
-    round_2023, pujiang_enterprise
-):
+def test_deleting_the_account_deletes_drafts_and_keeps_a_masked_certified_recognition(round_2023, pujiang_enterprise):
     talent = talent_user(display_name="张三丰", phone="13900001111", email="zhang@example.cn")
     draft = filled(round_2023, talent, employer=pujiang_enterprise)
     draft_files = stored_files(draft)

@@ -25,8 +25,11 @@ class Command(BaseCommand):
         for label, counts in results.items():
             unreadable += counts.unreadable
             self.stdout.write(
-                _("%(model)s:已是当前密钥 %(current)d,重新加密 %(rotated)d,"
-                  "明文加密 %(encrypted)d,无法解密 %(unreadable)d") % {"model": label, **vars(counts)}
+                _(
+                    "%(model)s:已是当前密钥 %(current)d,重新加密 %(rotated)d,"
+                    "明文加密 %(encrypted)d,无法解密 %(unreadable)d"
+                )
+                % {"model": label, **vars(counts)}
             )
         total = sum(c.written for c in results.values())
         message = _("试运行:将写入 %(count)d 个值") if dry_run else _("已写入 %(count)d 个值")
