@@ -6,9 +6,10 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -250,4 +251,14 @@ def document_download(request, pk):
     document = selectors.document_for(request.user, pk)
     response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@explained
+@require_POST
+def member_reveal(request, pk):
+    member = selectors.member_to_manage(request.user, pk)
+    value = memberships.member_reveal(actor=request.user, member=member, now=timezone.now())
+    response = HttpResponse(f'<span class="revealed">{escape(value)}</span>')
+    response["Cache-Control"] = "no-store"
     return response

@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -196,3 +198,12 @@ def rating_hide(request, pk):
     else:
         messages.success(request, _("评价内容已隐藏"))
     return redirect("servicedesk:provider", pk=rating.provider_id)
+
+
+@require_POST
+def reveal(request, pk):
+    provider = selectors.provider_for(request.user, pk)
+    value = services.provider_reveal(actor=request.user, provider=provider)
+    response = HttpResponse(f'<span class="revealed">{escape(value)}</span>')
+    response["Cache-Control"] = "no-store"
+    return response

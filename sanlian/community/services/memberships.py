@@ -301,3 +301,11 @@ def member_remove(*, actor, member: Member, left_date: date, now: datetime) -> M
         now=now,
     )
     return member
+
+
+@transaction.atomic
+def member_reveal(*, actor, member: Member, now: datetime) -> str:
+    """A person member's full mobile, for a manager of the organisation; every reveal is logged (PIPL)."""
+    require_manager(actor, member.organisation)
+    audit_record(actor=actor, action="member.reveal", target=member, changes={"field": "mobile"}, now=now)
+    return member.mobile or ""
