@@ -47,3 +47,12 @@ def test_staff_and_other_enterprises_cannot_remove_it(
     client.force_login(factories.enterprise_user(xinzhuang_enterprise))
     assert client.post(reverse("enterprises:contact-remove", args=[contact.pk])).status_code == 404
     assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_the_api_removes_a_contact_and_answers_404_out_of_scope(api_as, enterprise_admin, pujiang_enterprise):
+    contact = services.contact_save(actor=enterprise_admin, enterprise=pujiang_enterprise, data=DATA)
+    outsider = factories.enterprise_user(factories.enterprise("xinzhuang"))
+    assert api_as(outsider).post(f"/contacts/{contact.pk}/remove").status_code == 404
+
+    assert api_as(enterprise_admin).post(f"/contacts/{contact.pk}/remove").json() == {"id": contact.pk}
+    assert rows_with_the_contact() == 0 and AuditEvent.objects.filter(action="contact.remove").count() == 1
