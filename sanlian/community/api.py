@@ -594,6 +594,21 @@ def org_member_remove(request, payload: MemberRemoveIn, pk: int = Pk):
     return memberships.member_remove(actor=user, member=member, left_date=payload.left_date, now=timezone.now())
 
 
+class MemberRevealedOut(Schema):
+    id: int
+    mobile: str = Field(description="完整手机号(查看已记录)/ the full mobile, the reveal is logged")
+
+
+@router.post(
+    "/orgs/members/{pk}/reveal", response={200: MemberRevealedOut, **ERRORS},
+    summary="查看会员完整手机号(管理者,记录在案)/ reveal a member's mobile, logged",
+)  # fmt: skip
+def org_member_reveal(request, pk: int = Pk):
+    user = request.auth
+    member = _or_404(org_selectors.member_to_manage, user, pk)
+    return {"id": member.pk, "mobile": memberships.member_reveal(actor=user, member=member, now=timezone.now())}
+
+
 def _managed(user, code: str):
     organisation = org_selectors.organisation_by_code(code)
     if not org_selectors.can_manage(user, organisation):

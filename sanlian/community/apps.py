@@ -8,4 +8,9 @@ class CommunityConfig(AppConfig):
 
     def ready(self):
         # Registers the event documents' rendering job with Huey.
+        from sanlian.core.erasure import register_eraser
+
         from . import tasks  # noqa: F401
+        from .services.erasure import community_erase
+
+        register_eraser("community", community_erase)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("applications/<int:pk>/withdraw/", views.withdraw, name="application-withdraw"),
     path("members/<int:pk>/role/", views.member_role, name="member-role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
+    path("members/<int:pk>/reveal/", views.member_reveal, name="member-reveal"),
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("documents/<int:pk>/remove/", views.document_remove, name="document-remove"),
 ]

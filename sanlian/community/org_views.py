@@ -18,6 +18,7 @@ from sanlian.core.masking import mask_phone
 from sanlian.core.models import Role
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import ACTIONS, has_perm
+from sanlian.core.reveals import revealed
 
 from . import org_selectors as selectors
 from .models import JoinApplication, MemberRole
@@ -249,3 +250,11 @@ def document_remove(request, pk):
 def document_download(request, pk):
     document = selectors.document_for(request.user, pk)
     return download(document.file.open("rb"), filename=document.name)
+
+
+@explained
+@require_POST
+def member_reveal(request, pk):
+    member = selectors.member_to_manage(request.user, pk)
+    value = memberships.member_reveal(actor=request.user, member=member, now=timezone.now())
+    return revealed(value)

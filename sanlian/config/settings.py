@@ -23,8 +23,13 @@ TESTING = "pytest" in sys.modules or os.environ.get("SANLIAN_TESTING") == "1"
 PRODUCTION = os.environ.get("SANLIAN_ENV", "development") == "production"
 DEBUG = os.environ.get("SANLIAN_DEBUG", "1") == "1" and not PRODUCTION
 SECRET_KEY = os.environ.get("SECRET_KEY", "sanlian-development-key-not-for-production-use-0123456789")
-# Salt of the key that encrypts personal data at rest (see encrypted_fields).
-SALT_KEY = os.environ.get("SANLIAN_SALT_KEY", "sanlian-development-salt")
+# Personal data at rest (encrypted_fields): the Fernet keys derive from SECRET_KEY (+ fallbacks) and each
+# salt. Both take a comma-separated list, newest first: the first pair encrypts, every pair decrypts, so a
+# key is rotated by prepending the new one, running `sanlian rotate_keys`, then dropping the old one.
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("SANLIAN_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
+SALT_KEY = [k.strip() for k in os.environ.get("SANLIAN_SALT_KEY", "").split(",") if k.strip()] or [
+    "sanlian-development-salt"
+]
 ALLOWED_HOSTS = os.environ.get("SANLIAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("inbox/read/", core_views.inbox_mark_read, name="inbox-read"),
     path("inbox/preferences/", core_views.inbox_preferences, name="inbox-preferences"),
     path("account/tokens/", core_views.api_tokens, name="api-tokens"),
+    path("account/delete/", core_views.account_delete, name="account-delete"),
     path("account/tokens/<int:pk>/revoke/", core_views.api_token_revoke, name="api-token-revoke"),
     path("account/password/", account_views.password_change, name="account-password"),
     path("account/otp/enrol/", account_views.otp_enrol, name="account-otp-enrol"),

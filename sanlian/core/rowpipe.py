@@ -180,10 +180,11 @@ def parse_money(value, unit: str = YUAN) -> Decimal | None:
     yuan = number * UNIT_FACTORS[unit]
     if yuan < 0:
         raise CellError("money_negative")
-    if yuan != yuan.quantize(FEN):
-        raise CellError("money_fen", unit=unit)
+    # Too large first: quantizing an amount beyond the context's precision (1e30) raises InvalidOperation.
     if yuan >= MAX_YUAN:
         raise CellError("money_large")
+    if yuan != yuan.quantize(FEN):
+        raise CellError("money_fen", unit=unit)
     return yuan.quantize(FEN)
 
 

@@ -53,7 +53,10 @@ def normalise(value) -> str:
 
 def compact(value) -> str:
     """A cell as an identifier: normalised, upper-case, without any inner space."""
-    return normalise(value).replace(" ", "").upper()
+    text = normalise(value).replace(" ", "").upper()
+    # Upper-casing can decompose a character (ŗ → R + combining cedilla): compose again, so that compacting
+    # twice changes nothing.
+    return text if text.isascii() else unicodedata.normalize("NFKC", text).replace(" ", "")
 
 
 def parse_date(value) -> date | None:

@@ -151,3 +151,26 @@ def api_token_revoke(request, pk: int):
     token = services.api_token_revoke(user=request.user, token_id=pk)
     messages.success(request, _("令牌 %(name)s 已吊销") % {"name": token.name})
     return redirect("api-tokens")
+
+
+def account_delete(request):
+    """A person deletes their own account (PIPL art. 47): their personal data is erased; asks for the password."""
+    from django.contrib.auth import logout
+
+    from .erasure import person_erase
+
+    error = ""
+    if request.method == "POST":
+        if not request.user.check_password(request.POST.get("password", "")):
+            error = _("密码不正确")
+        else:
+            try:
+                person_erase(actor=request.user, user=request.user)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                logout(request)
+                messages.success(request, _("您的账号已注销,个人信息已删除"))
+                return redirect("login")
+    status = 400 if error else 200
+    return render(request, "core/account_delete.html", {"error": error}, status=status)

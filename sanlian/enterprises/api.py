@@ -27,6 +27,7 @@ from .schemas import (
     ClusterOut,
     ContactIn,
     ContactOut,
+    ContactRemovedOut,
     ContactRevealedOut,
     EnterpriseFilters,
     EnterpriseIn,
@@ -246,6 +247,17 @@ def contact_create(request, payload: ContactIn, pk: int = Path(..., ge=1, le=MAX
     enterprise = _profile(user, pk, "contact.edit")
     data = _checked(ContactForm(payload.model_dump()))
     return Status(201, services.contact_save(actor=user, enterprise=enterprise, data=data))
+
+
+@router.post(
+    "/contacts/{pk}/remove", response={200: ContactRemovedOut, **ERRORS}, tags=["enterprises"],
+    summary="删除联系人及其个人信息 / remove a contact and their personal data",
+)  # fmt: skip
+def contact_remove(request, pk: int = Path(..., ge=1, le=MAX_ID)):
+    user = request.auth
+    contact = get_scoped(user, "contact.edit", Contact.objects.all(), pk=pk)
+    services.contact_remove(actor=user, contact=contact)
+    return {"id": pk}
 
 
 @router.post(

@@ -159,6 +159,10 @@ class ContactIn(Schema):
     is_primary: bool = False
 
 
+class ContactRemovedOut(Schema):
+    id: int = Field(description="已删除的联系人 / the contact removed, with its personal data")
+
+
 class ContactRevealedOut(Schema):
     """The full values, each reveal recorded in the audit trail (PIPL)."""
 

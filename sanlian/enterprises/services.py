@@ -256,6 +256,25 @@ def contact_save(
     return contact
 
 
+@transaction.atomic
+def contact_remove(*, actor, contact: Contact, now: datetime | None = None) -> None:
+    """Remove a contact person: the row, and with it their name, phone and email, is deleted (PIPL art. 47).
+
+    The audit keeps only that a contact of the enterprise was removed, never who.
+    """
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    require(actor, "contact.edit", contact.enterprise)
+    audit_record(
+        actor=actor,
+        action="contact.remove",
+        target=contact,
+        changes={"erased": [f for f in ("name", "title", "phone", "email") if getattr(contact, f)]},
+        enterprise_id=contact.enterprise_id,
+        now=now,
+    )
+    contact.delete()
+
+
 def contact_reveal(*, actor, contact: Contact) -> dict:
     """The full phone and email of a contact; every such view is logged (PIPL)."""
     require(actor, "contact.reveal", contact)

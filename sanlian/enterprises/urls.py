@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/certifications/new/", views.certification_add, name="certification-add"),
     path("reports/<int:report_id>/transition/", views.report_transition, name="report-transition"),
     path("contacts/<int:contact_id>/reveal/", views.contact_reveal, name="contact-reveal"),
+    path("contacts/<int:contact_id>/remove/", views.contact_remove, name="contact-remove"),
 ]

@@ -232,6 +232,15 @@ def contact_reveal(request, contact_id):
     return render(request, "enterprises/_contact_revealed.html", {"contact": contact, **values})
 
 
+@require_POST
+def contact_remove(request, contact_id):
+    contact = get_scoped(request.user, "contact.edit", Contact.objects.all(), pk=contact_id)
+    enterprise_id = contact.enterprise_id
+    services.contact_remove(actor=request.user, contact=contact)
+    messages.success(request, _("联系人已删除,其个人信息已一并删除"))
+    return redirect("enterprises:detail", pk=enterprise_id)
+
+
 def _add_to_profile(request, pk, *, action: str, form_class, save, done: str, title: str):
     """A small form on a profile (contact, certification): permission, form, service, back to the profile."""
     enterprise = selectors.enterprise_profile(user=request.user, pk=pk)

@@ -135,6 +135,21 @@ def provider_detail(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     }  # fmt: skip
 
 
+class ProviderRevealedOut(Schema):
+    id: int
+    contact_mobile: str = Field(description="联系人完整手机号(查看已记录)/ the full mobile, the reveal is logged")
+
+
+@router.post(
+    "/desk/providers/{pk}/reveal", response={200: ProviderRevealedOut, **ERRORS},
+    summary="查看服务机构联系人完整手机号(管理者,记录在案)/ reveal the contact's mobile, logged",
+)  # fmt: skip
+def provider_reveal(request, pk: int = Path(..., ge=1, le=MAX_ID)):
+    user = request.auth
+    provider = selectors.provider_for(user, pk)
+    return {"id": provider.pk, "contact_mobile": services.provider_reveal(actor=user, provider=provider)}
+
+
 # ---------------------------------------------------------------- asking the desk for a provider, rating it
 
 

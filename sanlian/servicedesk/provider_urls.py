@@ -12,5 +12,6 @@ urlpatterns = [
     path("services/<int:pk>/edit/", views.service_edit, name="provider-service-edit"),
     path("<int:pk>/request/", views.request_provider, name="provider-request"),
     path("<int:pk>/rate/", views.rate, name="provider-rate"),
+    path("<int:pk>/reveal/", views.reveal, name="provider-reveal"),
     path("ratings/<int:pk>/hide/", views.rating_hide, name="provider-rating-hide"),
 ]

@@ -12,6 +12,7 @@ from sanlian.core.forms import apply_service_errors, error_text, flash_outcome
 from sanlian.core.masking import mask_phone
 from sanlian.core.pagination import IdsFirstPaginator, query_without_page
 from sanlian.core.permissions import has_perm, require
+from sanlian.core.reveals import revealed
 
 from . import exports
 from . import provider_selectors as selectors
@@ -196,3 +197,10 @@ def rating_hide(request, pk):
     else:
         messages.success(request, _("评价内容已隐藏"))
     return redirect("servicedesk:provider", pk=rating.provider_id)
+
+
+@require_POST
+def reveal(request, pk):
+    provider = selectors.provider_for(request.user, pk)
+    value = services.provider_reveal(actor=request.user, provider=provider)
+    return revealed(value)

@@ -18,6 +18,7 @@ from sanlian.core.downloads import download
 from sanlian.core.forms import apply_service_errors, error_text
 from sanlian.core.models import Role
 from sanlian.core.permissions import get_scoped, has_perm, require
+from sanlian.core.reveals import revealed
 from sanlian.enterprises.selectors import enterprise_by_uscc
 
 from . import presentation, selectors
@@ -244,9 +245,7 @@ def reveal(request, pk, field):
         value = services.application_reveal(actor=request.user, application=application, field_name=field)
     except ValidationError as exc:
         return HttpResponse(escape(error_text(exc)), status=400)
-    response = HttpResponse(f'<span class="revealed">{escape(value)}</span>')
-    response["Cache-Control"] = "no-store"
-    return response
+    return revealed(value)
 
 
 @require_POST

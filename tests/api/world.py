@@ -110,6 +110,7 @@ def world(db):
         "/desk/providers/{pk}": {"pk": prov.pk},
         "/desk/providers/{pk}/requests": {"pk": prov.pk},
         "/desk/providers/{pk}/ratings": {"pk": prov.pk},
+        "/desk/providers/{pk}/reveal": {"pk": prov.pk},
         "/chain/events/{pk}": {"pk": match.pk},
         "/chain/events/{pk}/participants": {"pk": match.pk},
         "/chain/events/{pk}/meetings": {"pk": match.pk},

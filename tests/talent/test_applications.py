@@ -212,8 +212,8 @@ def test_deleting_a_withdrawn_application_removes_its_personal_data_and_files(ro
 
     with pytest.raises(ValidationError):
         applications.application_delete(actor=hr, application=application)
-    move(application, hr, "withdraw")
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the files go with the withdrawal already
+        move(application, hr, "withdraw")
         applications.application_delete(actor=hr, application=application)
 
     assert not TalentApplication.objects.filter(pk=application.pk).exists()

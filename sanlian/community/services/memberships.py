@@ -22,6 +22,7 @@ from sanlian.core.services import audit_record, notification_send
 
 from ..models import JoinApplication, Member, MemberRole, Organisation
 from ..org_selectors import active_members, require_manager
+from .erasure import join_application_erase_personal, member_erase_personal
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MAX_STATEMENT = 2000
@@ -209,6 +210,9 @@ def join_application_transition(
     application.status = TRANSITIONS[action]
     application.decided_by, application.decided_at, application.comment = actor, now, comment
     application.save(update_fields=["status", "decided_by", "decided_at", "comment", "member"])
+    if action == "withdraw":
+        # Withdrawing the application withdraws consent: its personal fields go at once.
+        join_application_erase_personal(application)
     audit_record(
         actor=actor,
         action=f"join_application.{action}",
@@ -287,11 +291,21 @@ def member_remove(*, actor, member: Member, left_date: date, now: datetime) -> M
         raise ValidationError({"left_date": _("退会日期不能早于入会日期")})
     member.left_date, member.updated_at = left_date, now
     member.save(update_fields=["left_date", "updated_at"])
+    # A person who leaves withdraws consent (PIPL art. 15, 47): mobile and title go, the name is masked.
+    erased = member_erase_personal(member) if member.kind == Member.Kind.PERSON else []
     audit_record(
         actor=actor,
         action="member.remove",
         target=member,
-        changes={"name": member.display_name, "left_date": left_date.isoformat()},
+        changes={"name": member.display_name, "left_date": left_date.isoformat(), "erased": erased},
         now=now,
     )
     return member
+
+
+@transaction.atomic
+def member_reveal(*, actor, member: Member, now: datetime) -> str:
+    """A person member's full mobile, for a manager of the organisation; every reveal is logged (PIPL)."""
+    require_manager(actor, member.organisation)
+    audit_record(actor=actor, action="member.reveal", target=member, changes={"field": "mobile"}, now=now)
+    return member.mobile or ""

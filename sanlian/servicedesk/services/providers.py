@@ -349,3 +349,11 @@ def provider_rating_hide(*, actor, rating: ProviderRating, reason: str, now: dat
         now=now,
     )  # fmt: skip
     return rating
+
+
+@transaction.atomic
+def provider_reveal(*, actor, provider: Provider, now: datetime | None = None) -> str:
+    """The contact person's full mobile, for those who manage the provider; every reveal is logged (PIPL)."""
+    require(actor, "provider.edit", provider)
+    audit_record(actor=actor, action="provider.reveal", target=provider, changes={"field": "contact_mobile"}, now=now)
+    return provider.contact_mobile or ""

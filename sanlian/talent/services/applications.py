@@ -32,6 +32,7 @@ from sanlian.engines.rules import OUTCOME_NAMES, compile_rule, evaluate
 
 from .. import facts
 from ..models import ApplicationEvent, ApplicationMaterial, KeyEnterprise, Level, Round, Route, TalentApplication
+from .erasure import application_erase_personal
 
 Status = TalentApplication.Status
 
@@ -518,13 +519,17 @@ def application_transition(
     old = application.status
     application.status, application.updated_at = target, now
     application.save()
+    changes = {"status": [old, target]}
+    if action == "withdraw":
+        # Withdrawal is withdrawal of consent (PIPL art. 15, 47): the personal data goes now, not later.
+        changes["erased"] = application_erase_personal(application)
     _event(application, actor, action, old, target, comment, now)
     audit_record(
         actor=actor,
         action=f"talent_application.{action}",
         target=application,
         enterprise_id=application.employer_id,
-        changes={"status": [old, target]},
+        changes=changes,
         note=comment,
         now=now,
     )
