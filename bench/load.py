@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import subprocess
@@ -289,6 +290,58 @@ def stop(process: subprocess.Popen | None) -> None:
         process.wait()
 
 
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _postgres_backends(database: str) -> list[int]:
+    """The PostgreSQL server processes serving `database` (their title names it), on this machine."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if title.startswith("postgres: ") and f" {database} " in title:
+                pids.append(int(entry.name))
+    return pids
+
+
+class CpuMeter:
+    """CPU seconds used during the run by gunicorn (master and workers), Huey and this database's backends."""
+
+    def __init__(self, server: subprocess.Popen, huey: subprocess.Popen | None, database: str):
+        self.server, self.huey, self.database = server, huey, database
+        self.start = self._sample()
+
+    def _sample(self) -> dict[str, dict[int, float]]:
+        server = [self.server.pid, *_children(self.server.pid)]
+        return {
+            "gunicorn": {pid: _cpu(pid) for pid in server},
+            "huey": {pid: _cpu(pid) for pid in ([self.huey.pid, *_children(self.huey.pid)] if self.huey else [])},
+            "postgres": {pid: _cpu(pid) for pid in _postgres_backends(self.database)} if self.database else {},
+        }
+
+    def used(self) -> dict[str, float]:
+        end = self._sample()
+        return {
+            name: round(sum(cpu - self.start[name].get(pid, 0.0) for pid, cpu in end[name].items()), 1) for name in end
+        }
+
+
 # Results ------------------------------------------------------------------------------------------
 
 
@@ -410,8 +463,16 @@ def main(argv=None) -> int:
         say(f"gunicorn: {args.workers} sync workers on {host}; locust: {args.users} users, "
             f"{args.spawn_rate}/s, {args.run_time} s")  # fmt: skip
         prefix = plan_dir / "locust"
+        from bench.env import is_postgres, postgres_name
+
+        meter = CpuMeter(server, huey, postgres_name(url) if is_postgres(url) else "")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.monotonic()
         with LoadSampler() as sampler:
             code = run_locust(args=args, host=host, plan_dir=plan_dir, prefix=prefix)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = {**meter.used(), "locust": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
+               "wall": round(time.monotonic() - wall, 1)}  # fmt: skip
         load_average = sampler.summary()
         server_log = (logs / "gunicorn.log").read_text(encoding="utf-8", errors="replace")
     finally:
@@ -428,7 +489,9 @@ def main(argv=None) -> int:
         f"commit {env_info['commit']}; load average (1 min) during the run {load_average['min']:.1f}–"
         f"{load_average['max']:.1f}, mean {load_average['mean']:.1f}. "
         f"{total.get('requests', 0):,} requests, {total.get('requests_per_s') or 0:.1f} requests/s, "
-        f"{total.get('failures', 0)} failures.\n"
+        f"{total.get('failures', 0)} failures. CPU seconds used in the {cpu['wall']:.0f} s: gunicorn "
+        f"{cpu['gunicorn']:.0f}, PostgreSQL (this database) {cpu['postgres']:.0f}, Huey {cpu['huey']:.0f}, "
+        f"locust {cpu['locust']:.0f} (of {cpu['wall'] * (os.cpu_count() or 1):.0f} the machine has).\n"
     )
     print(header)
     print(markdown(stats))
@@ -450,6 +513,7 @@ def main(argv=None) -> int:
         "environment": env_info,
         "redis": bool(os.environ.get("REDIS_URL")),
         "load_average": load_average,
+        "cpu_seconds": cpu,
         "locust_exit_code": code,
         "total": stats["total"],
         "requests": stats["requests"],
