@@ -306,25 +306,15 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _postgres_backends(database: str) -> list[int]:
-    """The PostgreSQL server processes serving `database` (their title names it), on this machine."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if title.startswith("postgres: ") and f" {database} " in title:
-                pids.append(int(entry.name))
-    return pids
-
-
 class CpuMeter:
-    """CPU seconds used during the run by gunicorn (master and workers), Huey and this database's backends."""
+    """CPU seconds used during the run by gunicorn (master and workers) and the Huey consumer.
 
-    def __init__(self, server: subprocess.Popen, huey: subprocess.Popen | None, database: str):
-        self.server, self.huey, self.database = server, huey, database
+    PostgreSQL is left out: its server is shared with other databases, and CONN_MAX_AGE recycles the
+    backends of this one every minute, so their CPU cannot be told apart from /proc.
+    """
+
+    def __init__(self, server: subprocess.Popen, huey: subprocess.Popen | None):
+        self.server, self.huey = server, huey
         self.start = self._sample()
 
     def _sample(self) -> dict[str, dict[int, float]]:
@@ -332,7 +322,6 @@ class CpuMeter:
         return {
             "gunicorn": {pid: _cpu(pid) for pid in server},
             "huey": {pid: _cpu(pid) for pid in ([self.huey.pid, *_children(self.huey.pid)] if self.huey else [])},
-            "postgres": {pid: _cpu(pid) for pid in _postgres_backends(self.database)} if self.database else {},
         }
 
     def used(self) -> dict[str, float]:
@@ -463,9 +452,7 @@ def main(argv=None) -> int:
         say(f"gunicorn: {args.workers} sync workers on {host}; locust: {args.users} users, "
             f"{args.spawn_rate}/s, {args.run_time} s")  # fmt: skip
         prefix = plan_dir / "locust"
-        from bench.env import is_postgres, postgres_name
-
-        meter = CpuMeter(server, huey, postgres_name(url) if is_postgres(url) else "")
+        meter = CpuMeter(server, huey)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         wall = time.monotonic()
         with LoadSampler() as sampler:
@@ -490,7 +477,8 @@ def main(argv=None) -> int:
         f"{load_average['max']:.1f}, mean {load_average['mean']:.1f}. "
         f"{total.get('requests', 0):,} requests, {total.get('requests_per_s') or 0:.1f} requests/s, "
         f"{total.get('failures', 0)} failures. CPU seconds used in the {cpu['wall']:.0f} s: gunicorn "
-        f"{cpu['gunicorn']:.0f}, PostgreSQL (this database) {cpu['postgres']:.0f}, Huey {cpu['huey']:.0f}, "
+        f"{cpu['gunicorn']:.0f} ({cpu['gunicorn'] * 1000 / max(1, total.get('requests') or 0):.0f} ms a request), "
+        f"Huey {cpu['huey']:.0f}, "
         f"locust {cpu['locust']:.0f} (of {cpu['wall'] * (os.cpu_count() or 1):.0f} the machine has).\n"
     )
     print(header)
