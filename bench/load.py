@@ -129,6 +129,20 @@ def _pool(limit: int, today) -> list:
     return pool
 
 
+def applications_made() -> dict[str, int]:
+    """Applications of the bench's enterprises by status: what the run's declarations left behind."""
+    from django.db.models import Count
+
+    from sanlian.policies.models import Application
+
+    rows = (
+        Application.objects.filter(enterprise__users__username__startswith=ENTERPRISE_PREFIX)
+        .values("status")
+        .annotate(n=Count("id"))
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
 def _reset(pool_ids: list[int]) -> int:
     """Delete the applications (and their files) an earlier run made for the bench's enterprises."""
     from sanlian.policies.models import Application, ApplicationMaterial
@@ -191,11 +205,12 @@ def prepare(*, enterprises: int, seed: int, plan_dir: Path) -> dict:
                 user.set_unusable_password()
                 user.save(update_fields=["password"])
             accounts.append({"session": _session(user), "enterprise": enterprise.pk, "calls": calls})
-        officer_sessions = []
-        for kind, name in (("town", TOWN_OFFICER), ("district", DISTRICT_OFFICER)):
-            user = officers[name]
-            device = _otp_device(user)
-            officer_sessions += [{"session": _session(user, otp_device=device), "kind": kind} for _ in range(60)]
+        officer_sessions = []  # town and district in turn, so any number of officer users is half each
+        devices = {name: _otp_device(user) for name, user in officers.items()}
+        for _ in range(60):
+            for kind, name in (("town", TOWN_OFFICER), ("district", DISTRICT_OFFICER)):
+                session = _session(officers[name], otp_device=devices[name])
+                officer_sessions.append({"session": session, "kind": kind})
     town = officers[TOWN_OFFICER].region
     profiles = list(
         Enterprise.objects.filter(town=town, is_demo=True).order_by("pk").values_list("pk", flat=True)[:400]
@@ -467,6 +482,7 @@ def main(argv=None) -> int:
         stop(huey)
 
     stats = read_stats(prefix)
+    made = applications_made()
     total = stats["total"] or {}
     failed = (total.get("failures") or 0) > 0 or code != 0
     env_info = environment()
@@ -479,7 +495,8 @@ def main(argv=None) -> int:
         f"{total.get('failures', 0)} failures. CPU seconds used in the {cpu['wall']:.0f} s: gunicorn "
         f"{cpu['gunicorn']:.0f} ({cpu['gunicorn'] * 1000 / max(1, total.get('requests') or 0):.0f} ms a request), "
         f"Huey {cpu['huey']:.0f}, "
-        f"locust {cpu['locust']:.0f} (of {cpu['wall'] * (os.cpu_count() or 1):.0f} the machine has).\n"
+        f"locust {cpu['locust']:.0f} (of {cpu['wall'] * (os.cpu_count() or 1):.0f} the machine has). "
+        f"Applications left by the run, by status: {made}.\n"
     )
     print(header)
     print(markdown(stats))
@@ -502,6 +519,7 @@ def main(argv=None) -> int:
         "redis": bool(os.environ.get("REDIS_URL")),
         "load_average": load_average,
         "cpu_seconds": cpu,
+        "applications": made,
         "locust_exit_code": code,
         "total": stats["total"],
         "requests": stats["requests"],
