@@ -62,6 +62,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--output-dir", type=Path, default=RESULTS_DIR, help="where the JSON goes")
     parser.add_argument("--demo-scale", type=float, default=1.0, help="size of the demo (default %(default)s)")
     parser.add_argument("--skip-demo", action="store_true", help="do not run loaddemo (data already there)")
+    parser.add_argument(
+        "--no-collectstatic", action="store_true", help="skip collectstatic (WhiteNoise then serves from the finders)"
+    )
     parser.add_argument("--no-huey", action="store_true", help="do not start a Huey consumer")
     args = parser.parse_args(argv)
     if args.users < 1 or args.run_time < 1 or args.workers < 1 or args.spawn_rate <= 0:
@@ -438,8 +441,9 @@ def main(argv=None) -> int:
 
         demo_load(scale=args.demo_scale)  # what `sanlian loaddemo` runs; safe to run twice
     say(f"migrate + loaddemo: {time.perf_counter() - started:.1f} s")
-    call_command("collectstatic", interactive=False, verbosity=0)
-    say(f"collectstatic into {settings.STATIC_ROOT}")
+    if not args.no_collectstatic:  # as a deployment does; WhiteNoise serves the compressed copies
+        call_command("collectstatic", interactive=False, verbosity=0)
+        say(f"collectstatic into {settings.STATIC_ROOT}")
 
     plan_dir = Path(tempfile.mkdtemp(prefix="sanlian-load-"))
     server = huey = None

@@ -1,7 +1,8 @@
 """The load bench runs end to end for a few seconds, so bench/load.py and its locustfile cannot rot.
 
-It is the real thing made small: a tenth of the demo in a SQLite file of its own, one gunicorn worker,
-a Huey consumer, and locust with six users whose think times are cut to a tenth. No timing is asserted
+It is the real thing made small: a tenth of the demo in a SQLite file of its own, one gunicorn worker
+(static files from WhiteNoise's finders: collectstatic alone takes half a minute), a Huey consumer, and
+locust with six users whose think times are cut to a tenth. No timing is asserted
 (the figures come from the full run on PostgreSQL, in the README); what is asserted is that every kind
 of user did its work, a declaration went from draft to submitted, and nothing failed.
 """
@@ -44,7 +45,8 @@ def test_load_bench_runs_every_user_kind_without_failures(tmp_path, bench_enviro
     command = [
         sys.executable, "-m", "bench.load", "--database-url", f"sqlite:///{tmp_path / 'load.sqlite3'}",
         "--demo-scale", "0.1", "--users", "6", "--spawn-rate", "6", "--run-time", "20", "--think", "0.1",
-        "--workers", "1", "--enterprises", "12", "--port", str(free_port()), "--output-dir", str(out),
+        "--workers", "1", "--enterprises", "12", "--no-collectstatic", "--port", str(free_port()),
+        "--output-dir", str(out),
     ]  # fmt: skip
     done = subprocess.run(command, env=bench_environment, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
