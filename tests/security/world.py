@@ -273,6 +273,6 @@ def build_world() -> dict:
     # core: B's API token and notification
     o["token"] = api_token_create(user=b_admin, name="b")[0]
     notification_send(recipients=[b_admin], title=f"{SECRET}通知")
-    o["notification"] = Notification.objects.get(recipient=b_admin)
+    o["notification"] = Notification.objects.get(recipient=b_admin, title=f"{SECRET}通知")
     o["category"] = Category.objects.first()
     return {"users": users, "objects": o, "ent_a": ent_a, "owners": {"ent_b": b_admin, "xz": xz}}
