@@ -208,6 +208,9 @@ def build_world() -> dict:
         now=now,
     )  # fmt: skip
 
+    # a listed provider is in every enterprise's catalogue by design; a suspended one is its town's business
+    provider_services.provider_transition(actor=xz, provider=o["provider"], action="suspend", reason="资质复核", now=now)
+
     # space: a draft listing of B in a park of 莘庄 with a file, B's request, and a viewing
     park = Park.objects.create(code="xz-park", name="莘庄测试园区", town=xz.region)
     listing_data = {
@@ -275,4 +278,5 @@ def build_world() -> dict:
     notification_send(recipients=[b_admin], title=f"{SECRET}通知")
     o["notification"] = Notification.objects.get(recipient=b_admin, title=f"{SECRET}通知")
     o["category"] = Category.objects.first()
-    return {"users": users, "objects": o, "ent_a": ent_a, "owners": {"ent_b": b_admin, "xz": xz}}
+    keys = {role: api_token_create(user=user, name="walk")[1] for role, user in users.items()}
+    return {"users": users, "keys": keys, "objects": o, "ent_a": ent_a, "owners": {"ent_b": b_admin, "xz": xz}}

@@ -1,2 +1,0 @@
-def test_world_builds(world, db):
-    assert world["objects"]["enterprise"].pk
