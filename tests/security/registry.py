@@ -35,6 +35,7 @@ class Obj:
     kwargs: Callable = _pk
     roles: tuple = ROLES
     reason: str = ""
+    refuses_to: str = ""  # a page that refuses by redirecting (with a message) to this path
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,7 @@ PAGES = {
     "events:mine": NoObject("the caller's own registrations"),
     "events:my-qr": Obj("registration"),
     "events:cancel-mine": Obj("registration"),
-    "events:scan": Obj("registration", lambda r: {"token": r.token}),
+    "events:scan": Obj("registration", lambda r: {"token": r.checkin_token}, refuses_to="/events/mine/"),
     "events:manage": NoObject(LIST),
     "events:new": NoObject(FORM),
     "events:detail": Public("published events", "event"),

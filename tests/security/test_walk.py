@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from .registry import API, PAGES, SIGNED_IN, NoObject, Obj, Public
-from .walk import GREEDY, api_call, api_url, changes, page_url, snapshot
+from .walk import GREEDY, api_call, api_template, api_url, changes, page_url, snapshot
 from .world import SECRET
 
 REFUSED = {403, 404, 405}
@@ -26,8 +26,10 @@ def client_for(world, role) -> Client:
     return client
 
 
-def refused(response, role, api=False) -> bool:
+def refused(response, role, api=False, refuses_to="") -> bool:
     if response.status_code in REFUSED:
+        return True
+    if refuses_to and response.status_code == 302 and response["Location"] == refuses_to:
         return True
     if role == "anonymous":
         if api:
@@ -64,7 +66,8 @@ def test_a_page_refuses_the_other_partys_object(world, baseline, db, key, role):
 
     answers = {"GET": client.get(url), "POST": client.post(url, GREEDY)}
 
-    wrong = {method: describe(r) for method, r in answers.items() if not refused(r, role)}
+    refuses_to = getattr(PAGES[key], "refuses_to", "")
+    wrong = {method: describe(r) for method, r in answers.items() if not refused(r, role, refuses_to=refuses_to)}
     assert not wrong, f"{key} ({url}) as {role}: {wrong}"
     assert changes(baseline, snapshot()) == [], f"{key} ({url}) as {role} changed the database"
 
@@ -74,7 +77,7 @@ def test_an_api_operation_refuses_the_other_partys_object(world, baseline, db, k
     method, url = api_url(key, world)
     headers = {} if role == "anonymous" else {"Authorization": f"Bearer {world['keys'][role]}"}
 
-    response = api_call(Client(), method, url, headers)
+    response = api_call(Client(), method, url, headers, api_template(key))
 
     assert refused(response, role, api=True), f"{key} ({url}) as {role}: {describe(response)} {response.content[:300]!r}"
     assert changes(baseline, snapshot()) == [], f"{key} ({url}) as {role} changed the database"
@@ -99,7 +102,7 @@ def test_a_page_without_an_object_sends_anonymous_callers_to_login(world, baseli
 def test_an_api_operation_without_an_object_answers_401_to_anonymous_callers(world, baseline, db, key, role):
     method, url = api_url(key, world)
 
-    response = api_call(Client(), method, url)
+    response = api_call(Client(), method, url, path=api_template(key))
 
     assert response.status_code == 401, f"{key} as anonymous: {describe(response)}"
     assert changes(baseline, snapshot()) == []
