@@ -43,6 +43,8 @@ class Public:
     reason: str
     key: str | None = None  # a B-side object that is not public: anonymous callers must still be refused it
     kwargs: Callable = field(default=_pk)
+    args: Callable | None = None  # URL arguments from the world's objects for a page that may show them
+    discloses: str = ""  # what of the object the page shows anyone by design (skips the leak check)
 
 
 @dataclass(frozen=True)
@@ -152,11 +154,13 @@ PAGES = {
     "talent:applications": NoObject(LIST),
     "talent:applications-export": NoObject(LIST),
     "talent:notices": Public("public notices (公示) of recognised talent"),
-    "talent:notice": Public("a public notice (公示) of recognised talent"),
+    "talent:notice": Public("a public notice (公示) of recognised talent", args=lambda o: {"pk": 0}),
     "talent:key-enterprises": NoObject(LIST),
     "talent:key-enterprise-new": NoObject(FORM),
     "talent:key-enterprise-terms": Obj("key_enterprise"),
-    "certificate-verify": Public("QR verification of a certificate, shows the holder's masked name"),
+    "certificate-verify": Public(
+        "QR verification of a certificate, shows the holder's masked name", args=lambda o: {"token": o["certificate"].token}
+    ),
     # chain
     "chain:map": NoObject("the district's chain map (aggregates)"),
     "chain:node": NoObject("a taxonomy node (reference data)", {"code": "M5"}),
@@ -206,7 +210,7 @@ PAGES = {
     "servicedesk:provider-service-edit": Obj("provider_service"),
     "servicedesk:provider-request": Obj("provider"),
     "servicedesk:provider-rate": Obj("provider"),
-    "servicedesk:provider-rating-hide": NoObject("no rating exists in the world; hiding: test_provider pages"),
+    "servicedesk:provider-rating-hide": NoObject("officers hide ratings; no rating in the world yet", {"pk": 0}),
     "servicedesk:ip": NoObject(LIST),
     "servicedesk:ip-portfolio": Obj("enterprise", lambda e: {"enterprise_id": e.pk}),
     "servicedesk:ip-new": Obj("enterprise", lambda e: {"enterprise_id": e.pk}),
@@ -243,7 +247,7 @@ PAGES = {
     "imports:mapping": Obj("import_job"),
     # organisations
     "orgs:list": Public("the public list of organisations"),
-    "orgs:detail": Public("an organisation's public profile"),
+    "orgs:detail": Public("an organisation's public profile", args=lambda o: {"code": o["organisation"].code}),
     "orgs:apply": NoObject("any enterprise or talent may apply to join any organisation", {"code": "xz-alliance"}),
     "orgs:members": Obj("organisation", lambda o: {"code": o.code}),
     "orgs:applications": Obj("organisation", lambda o: {"code": o.code}),
@@ -274,7 +278,10 @@ PAGES = {
     "events:documents": Obj("event"),
     "events:document-pdf": Obj("event_document"),
     "events:document-revoke": Obj("event_document"),
-    "events:document-verify": Public("QR verification of an issued document"),
+    "events:document-verify": Public(
+        "QR verification of an issued document", args=lambda o: {"token": o["event_document"].token},
+        discloses="the recipient enterprise's name: showing it is what verification is for",
+    ),
     "events:registration-decide": Obj("registration"),
     "events:photos": Obj("event"),
     "events:photo": Public("photos of published events", "photo"),

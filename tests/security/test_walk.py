@@ -111,7 +111,7 @@ def test_an_api_operation_without_an_object_answers_401_to_anonymous_callers(wor
 def _list_roles(entry):
     if isinstance(entry, NoObject):
         return SIGNED_IN
-    if isinstance(entry, Public) and not entry.key:
+    if isinstance(entry, Public) and not entry.key and not entry.discloses:
         return ("anonymous", *SIGNED_IN)
     return ()
 

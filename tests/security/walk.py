@@ -75,6 +75,8 @@ def page_url(key: str, world: dict) -> str:
     entry = PAGES[key]
     if isinstance(entry, Obj) or (isinstance(entry, Public) and entry.key):
         return reverse(key, kwargs=entry.kwargs(world["objects"][entry.key]))
+    if isinstance(entry, Public) and entry.args:
+        return reverse(key, kwargs=entry.args(world["objects"]))
     kwargs = entry.kwargs if isinstance(entry, NoObject) else {}
     if key.startswith("^"):
         return "/media/nothing.pdf"

@@ -239,7 +239,8 @@ def build_world() -> dict:
 
     # community: an organisation of 莘庄 with a member, an application and a members-only document
     secretary = factories.org_secretary(username="b_secretary")
-    org = organisation(xz, code="xz-alliance", name=f"{SECRET}联盟", secretaries=[secretary])
+    # an organisation's name and profile are public; what is not is its members, applications, documents
+    org = organisation(xz, code="xz-alliance", name="莘庄生物医药联盟", secretaries=[secretary])
     o["organisation"] = org
     o["org_application"] = memberships.join_application_submit(
         actor=c_admin, organisation=org, kind="enterprise", statement="希望加入", now=now
@@ -279,4 +280,4 @@ def build_world() -> dict:
     o["notification"] = Notification.objects.get(recipient=b_admin, title=f"{SECRET}通知")
     o["category"] = Category.objects.first()
     keys = {role: api_token_create(user=user, name="walk")[1] for role, user in users.items()}
-    return {"users": users, "keys": keys, "objects": o, "ent_a": ent_a, "owners": {"ent_b": b_admin, "xz": xz}}
+    return {"users": users, "keys": keys, "objects": o, "ent_a": ent_a, "owners": {"ent_b": b_admin, "xz": xz, "reviewer_b": other_reviewer}}
