@@ -159,7 +159,8 @@ PAGES = {
     "talent:key-enterprise-new": NoObject(FORM),
     "talent:key-enterprise-terms": Obj("key_enterprise"),
     "certificate-verify": Public(
-        "QR verification of a certificate, shows the holder's masked name", args=lambda o: {"token": o["certificate"].token}
+        "QR verification of a certificate, shows the holder's masked name",
+        args=lambda o: {"token": o["certificate"].token},
     ),
     # chain
     "chain:map": NoObject("the district's chain map (aggregates)"),
@@ -279,7 +280,8 @@ PAGES = {
     "events:document-pdf": Obj("event_document"),
     "events:document-revoke": Obj("event_document"),
     "events:document-verify": Public(
-        "QR verification of an issued document", args=lambda o: {"token": o["event_document"].token},
+        "QR verification of an issued document",
+        args=lambda o: {"token": o["event_document"].token},
         discloses="the recipient enterprise's name: showing it is what verification is for",
     ),
     "events:registration-decide": Obj("registration"),

@@ -64,7 +64,9 @@ def test_editing_the_own_enterprise_through_the_api_ignores_undeclared_fields(wo
 def test_an_enterprise_admin_cannot_move_the_enterprise_to_another_town(world, db):
     ent_a = world["ent_a"]
 
-    response = api(world, "ent_admin", "patch", f"/enterprises/{ent_a.pk}", {"description": "搬走", "town": "xinzhuang"})
+    response = api(
+        world, "ent_admin", "patch", f"/enterprises/{ent_a.pk}", {"description": "搬走", "town": "xinzhuang"}
+    )
 
     ent_a.refresh_from_db()
     assert response.status_code == 422 and "town" in response.json()["errors"]

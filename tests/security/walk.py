@@ -36,18 +36,15 @@ def _walk(resolver, prefix="", namespace=""):
             yield from _walk(pattern, prefix + str(pattern.pattern), ns)
         elif isinstance(pattern, URLPattern):
             route = prefix + str(pattern.pattern)
-            if pattern.name:
-                key = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            else:
-                key = route
-            yield key, route, pattern
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name or route, route
 
 
 def url_patterns() -> dict[str, str]:
     """key → route of every page pattern; the admin site is left to Django's staff check, and the API's
     operations are walked as operations (`api_operations`)."""
     found = {}
-    for key, route, pattern in _walk(get_resolver()):
+    for key, route in _walk(get_resolver()):
         if route.startswith("admin/"):
             continue
         if route.startswith("api/v1/") and key not in PAGES:
@@ -57,7 +54,7 @@ def url_patterns() -> dict[str, str]:
 
 
 def api_operations() -> dict[str, bool]:
-    """"METHOD /path" → whether anonymous callers are let in, for every operation of every router."""
+    """`METHOD /path` → whether anonymous callers are let in, for every operation of every router."""
     found = {}
     for prefix, router in api._routers:
         for path, path_view in router.path_operations.items():

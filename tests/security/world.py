@@ -36,7 +36,8 @@ from sanlian.servicedesk.services import requests as desk
 from sanlian.servicedesk.services.ip import ip_asset_add
 from sanlian.servicedesk.services.routing import routing_rule_set
 from sanlian.servicedesk.services.visits import visit_record
-from sanlian.space.services import listings, requests as space_requests
+from sanlian.space.services import listings
+from sanlian.space.services import requests as space_requests
 from sanlian.talent.models import ApplicationMaterial, Benefit, ReviewAssignment
 from sanlian.talent.services.ambassadors import ambassador_appoint, lead_create
 from sanlian.talent.services.certificates import certificate_issue
@@ -53,6 +54,8 @@ from tests.talent.certificate_helpers import talent_user as make_talent
 
 TOWN_RULE = {"all": [{"fact": "town", "op": "==", "value": "xinzhuang"}]}
 TOWN_TESTS = [{"name": "莘庄", "facts": {"town": "xinzhuang"}, "expected": "eligible"}]
+
+NEED = "采购细胞培养基定制服务,要求批量稳定供货。"
 
 # Every B-side object carries this in a name or title, so a list page that leaks one shows it.
 SECRET = "莘庄机密"
@@ -112,7 +115,9 @@ def build_world() -> dict:
     o["policy"] = draft_version.policy
     o["policy_attachment"] = policy_services.policy_attachment_add(actor=xz, policy=o["policy"], upload=pdf())
     published = published_policy(xz, code="xz-open", title="莘庄公开政策", rule=TOWN_RULE, tests=TOWN_TESTS)
-    o["grant"] = policy_services.grant_request_quick(actor=b_admin, enterprise=ent_b, version=published, note="最新营收已更新")
+    o["grant"] = policy_services.grant_request_quick(
+        actor=b_admin, enterprise=ent_b, version=published, note="最新营收已更新"
+    )
     o["call"] = call_services.call_save(
         actor=xz, data=call_data(xz, title=f"{SECRET}申报", open_date=today - timedelta(days=5),
                                  close_date=today + timedelta(days=30), status="draft"),
@@ -156,7 +161,7 @@ def build_world() -> dict:
 
     # chain: a draft posting of B, and B's interest in C's published posting
     posting_data = {
-        "kind": "business_request", "title": f"{SECRET}需求", "description": "采购细胞培养基定制服务,要求批量稳定供货。" * 3,
+        "kind": "business_request", "title": f"{SECRET}需求", "description": NEED * 3,
         "nodes": ["M5"], "quantity": "50万支/年", "budget": "300000.00", "deadline_date": None,
     }  # fmt: skip
     o["posting"] = posting_services.posting_create(actor=b_admin, enterprise=ent_b, data=posting_data, now=now)
@@ -192,7 +197,7 @@ def build_world() -> dict:
     o["desk_attachment"] = o["desk_request"].attachments.get()
     o["routing_rule"] = routing_rule_set(actor=xz, town=xz.region, category=None, officer=xz, now=now)
     o["visit"] = visit_record(
-        actor=xz, enterprise=ent_b, data={"visited_date": today, "notes": f"{SECRET}走访记录,企业经营正常。", "flags": []},
+        actor=xz, enterprise=ent_b, data={"visited_date": today, "notes": f"{SECRET}走访记录,经营正常。", "flags": []},
         now=now,
     )  # fmt: skip
     prov_data = {
@@ -209,7 +214,9 @@ def build_world() -> dict:
     )  # fmt: skip
 
     # a listed provider is in every enterprise's catalogue by design; a suspended one is its town's business
-    provider_services.provider_transition(actor=xz, provider=o["provider"], action="suspend", reason="资质复核", now=now)
+    provider_services.provider_transition(
+        actor=xz, provider=o["provider"], action="suspend", reason="资质复核", now=now
+    )
 
     # space: a draft listing of B in a park of 莘庄 with a file, B's request, and a viewing
     park = Park.objects.create(code="xz-park", name="莘庄测试园区", town=xz.region)
@@ -266,7 +273,9 @@ def build_world() -> dict:
     live = community_events.event_create(actor=xz, data={**event_fields, "title": "莘庄公开论坛"}, now=now)
     community_events.event_transition(actor=xz, event=live, action="publish", now=now)
     o["registration"] = community_events.registration_create(actor=b_admin, event=live, now=now)
-    batch = event_documents.document_batch_start(actor=xz, event=live, kind="quality_enterprise", enterprises=[ent_b], now=now)
+    batch = event_documents.document_batch_start(
+        actor=xz, event=live, kind="quality_enterprise", enterprises=[ent_b], now=now
+    )
     event_documents.document_batch_render(batch_id=batch.pk, now=now)
     o["event_document"] = batch.documents.get()
     o["photo"] = event_photos.event_photo_add(actor=xz, event=o["event"], upload=png(), caption=SECRET, now=now)
@@ -280,4 +289,10 @@ def build_world() -> dict:
     o["notification"] = Notification.objects.get(recipient=b_admin, title=f"{SECRET}通知")
     o["category"] = Category.objects.first()
     keys = {role: api_token_create(user=user, name="walk")[1] for role, user in users.items()}
-    return {"users": users, "keys": keys, "objects": o, "ent_a": ent_a, "owners": {"ent_b": b_admin, "xz": xz, "reviewer_b": other_reviewer}}
+    return {
+        "users": users,
+        "keys": keys,
+        "objects": o,
+        "ent_a": ent_a,
+        "owners": {"ent_b": b_admin, "xz": xz, "reviewer_b": other_reviewer},
+    }
