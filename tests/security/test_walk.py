@@ -133,3 +133,28 @@ def test_an_api_list_shows_none_of_the_other_partys_data(world, baseline, db, ke
     response = Client().get(url, headers={"Authorization": f"Bearer {world['keys'][role]}"})
 
     assert SECRET not in response.content.decode(), f"{key} as {role} shows B's data"
+
+
+# Queries that find B-side records for a caller entitled to them (the district reviewer, below).
+QUERIES = ("乙方生物", "需求", "诉求", "厂房", "新闻", "政策")
+
+
+def _hits(answer) -> list[str]:
+    return [hit["title"] for hit in answer.json()["items"] if SECRET in hit["title"]]
+
+
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_search_finds_none_of_the_other_partys_records(world, baseline, db, role):
+    headers = {"Authorization": f"Bearer {world['keys'][role]}"}
+
+    found = {q: _hits(Client().get("/api/v1/search", {"q": q}, headers=headers)) for q in QUERIES}
+
+    assert not any(found.values()), f"search as {role} finds {found}"
+
+
+def test_search_finds_the_other_towns_records_for_the_district_reviewer_so_the_check_can_fail(world, db):
+    headers = {"Authorization": f"Bearer {world['keys']['reviewer']}"}
+
+    found = {q: _hits(Client().get("/api/v1/search", {"q": q}, headers=headers)) for q in QUERIES}
+
+    assert found["乙方生物"], found

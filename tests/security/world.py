@@ -30,6 +30,7 @@ from sanlian.enterprises.models import Park
 from sanlian.imports.services import import_job_create
 from sanlian.policies import services as policy_services
 from sanlian.policies.services import calls as call_services
+from sanlian.search.services import reindex
 from sanlian.servicedesk.models import Category
 from sanlian.servicedesk.services import providers as provider_services
 from sanlian.servicedesk.services import requests as desk
@@ -288,6 +289,8 @@ def build_world() -> dict:
     notification_send(recipients=[b_admin], title=f"{SECRET}通知")
     o["notification"] = Notification.objects.get(recipient=b_admin, title=f"{SECRET}通知")
     o["category"] = Category.objects.first()
+    # the services refresh the search index after commit, which a rolled-back world never reaches
+    reindex()
     keys = {role: api_token_create(user=user, name="walk")[1] for role, user in users.items()}
     return {
         "users": users,
