@@ -6,7 +6,9 @@ from django.test import Client
 from django.urls import reverse
 
 from .registry import PAGES
+from .test_walk import text_of
 from .walk import page_url
+from .world import SECRET
 
 # (owner, pattern): the owner on the B side who may open the pattern's object.
 CONTROLS = [
@@ -37,3 +39,12 @@ def test_the_callers_open_their_own_enterprise(world, db):
     client.force_login(world["users"]["ent_staff"])
 
     assert client.get(reverse("enterprises:detail", kwargs={"pk": world["ent_a"].pk})).status_code == 200
+
+
+def test_the_other_towns_officer_exports_the_directory_with_its_enterprise_so_the_export_check_can_fail(world, db):
+    client = Client()
+    client.force_login(world["owners"]["xz"])
+
+    response = client.get(reverse("enterprises:directory"), {"format": "xlsx"})
+
+    assert response.status_code == 200 and SECRET in text_of(response)
