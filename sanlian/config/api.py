@@ -28,6 +28,7 @@ from ninja.throttling import SimpleRateThrottle
 from sanlian.chain.api import router as chain_router
 from sanlian.chain.event_api import router as match_events_router
 from sanlian.community.api import router as community_router
+from sanlian.core.audit import note_denial
 from sanlian.core.api import SessionAuth, TokenAuth, anonymous, inbox_router
 from sanlian.core.api import router as core_router
 from sanlian.dashboard.api import router as dashboard_router
@@ -241,6 +242,8 @@ def request_validation_error(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
+    # The 403 itself is audited by sanlian.core.audit.AuditContextMiddleware; this names the permission.
+    note_denial(request, exc)
     return api.create_response(request, {"detail": _("无权执行该操作"), "code": "forbidden"}, status=403)
 
 

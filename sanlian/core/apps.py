@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "sanlian.core"
     label = "core"
     verbose_name = _("平台核心")
+
+    def ready(self):
+        from . import audit
+
+        audit.check_settings()
+        audit.connect()
