@@ -28,9 +28,9 @@ from ninja.throttling import SimpleRateThrottle
 from sanlian.chain.api import router as chain_router
 from sanlian.chain.event_api import router as match_events_router
 from sanlian.community.api import router as community_router
-from sanlian.core.audit import note_denial
 from sanlian.core.api import SessionAuth, TokenAuth, anonymous, inbox_router
 from sanlian.core.api import router as core_router
+from sanlian.core.audit import note_denial
 from sanlian.dashboard.api import router as dashboard_router
 from sanlian.enterprises.api import router as enterprises_router
 from sanlian.policies.api import router as policies_router

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from sanlian.core import audit_views
 from sanlian.core import views as core_views
 from sanlian.talent import certificate_views
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("inbox/preferences/", core_views.inbox_preferences, name="inbox-preferences"),
     path("account/tokens/", core_views.api_tokens, name="api-tokens"),
     path("account/tokens/<int:pk>/revoke/", core_views.api_token_revoke, name="api-token-revoke"),
+    path("audit/", audit_views.audit_search, name="audit"),
     path("healthz", core_views.healthz, name="healthz"),
     path("care-mode/", core_views.care_mode, name="care-mode"),
     # Visitors choose their language before logging in too.

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.conf import settings
@@ -109,6 +110,17 @@ def client_ip(request) -> str | None:
             return str(address)
         remote = address
     return str(remote)
+
+
+@contextmanager
+def as_request(*, user=None, ip: str | None = None, method: str = "", path: str = ""):
+    """Record as if inside a request by `user` from `ip` (the demo's history; a command acting for someone)."""
+    request = SimpleNamespace(user=user)
+    token = _context.set(AuditContext(request, ip, method, path))
+    try:
+        yield
+    finally:
+        _context.reset(token)
 
 
 def current() -> AuditContext | None:

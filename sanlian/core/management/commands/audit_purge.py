@@ -12,6 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         deleted = audit_purge()
-        self.stdout.write(
-            _("已删除超过 %(days)s 天的审计记录 %(n)s 条") % {"days": settings.SANLIAN_AUDIT_RETENTION_DAYS, "n": deleted}
-        )
+        days = settings.SANLIAN_AUDIT_RETENTION_DAYS
+        self.stdout.write(_("已删除超过 %(days)s 天的审计记录 %(n)s 条") % {"days": days, "n": deleted})
