@@ -20,7 +20,7 @@ import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import SimpleNamespace
 
 from django.apps import apps
@@ -250,26 +250,31 @@ def net_is_paused() -> bool:
 
 
 class _Transaction:
-    """What one transaction audited through services and what the net saw, until it commits."""
+    """What one transaction audited through services, until it commits.
+
+    A sentinel callback marks the transaction: a rollback (of the transaction, or of the savepoint it was
+    registered in) drops it, and the next write starts afresh. The net's own callbacks hold the record itself,
+    so they still see it after the sentinel ran at commit.
+    """
 
     def __init__(self):
         self.audited: set[tuple[str, str]] = set()
-        self.pending: list[tuple[str, str, str, dict, int | None, dict]] = []
-        self.callback = self.flush
+        self.sentinel = self._committed
+        self.index = 0  # where the sentinel sits in connection.run_on_commit (callbacks are only appended)
 
-    def flush(self):
+    def _committed(self):
         if _local.tx is self:
             _local.tx = None
-        events = [
-            AuditEvent(
-                action=f"{label}.{verb}", target_type=label, target_id=pk, changes=changes,
-                enterprise_id=enterprise_id, note="safety net", **fields,
-            )
-            for label, pk, verb, changes, enterprise_id, fields in self.pending
-            if (label, pk) not in self.audited
-        ]  # fmt: skip
-        if events:
-            AuditEvent.objects.bulk_create(events)
+
+    def alive(self, connection) -> bool:
+        callbacks = connection.run_on_commit
+        if self.index < len(callbacks) and callbacks[self.index][1] == self.sentinel:
+            return True
+        for index, (_sids, func, _robust) in enumerate(callbacks):  # a savepoint rollback shortened the list
+            if func == self.sentinel:
+                self.index = index
+                return True
+        return False
 
 
 class _Local(threading.local):
@@ -280,19 +285,29 @@ _local = _Local()
 
 
 def _transaction(create: bool) -> _Transaction | None:
-    """The current transaction's record, registered to flush at its commit; None outside a transaction."""
+    """The current transaction's record; None outside a transaction."""
     connection = connections[DEFAULT_DB_ALIAS]
     if not connection.in_atomic_block:
         return None
     tx = _local.tx
-    # A rolled-back transaction (or savepoint) drops its callback: its record goes with it.
-    if tx is not None and any(func == tx.callback for _sids, func, _robust in connection.run_on_commit):
+    if tx is not None and tx.alive(connection):
         return tx
     if not create:
         return None
     tx = _local.tx = _Transaction()
-    transaction.on_commit(tx.callback)
+    tx.index = len(connection.run_on_commit)
+    transaction.on_commit(tx.sentinel)
     return tx
+
+
+def _write(tx: _Transaction | None, entry) -> None:
+    label, pk, verb, changes, enterprise_id, fields = entry
+    if tx is not None and (label, pk) in tx.audited:
+        return  # a service audited it in the same transaction, in its own words
+    AuditEvent.objects.create(
+        action=f"{label}.{verb}", target_type=label, target_id=pk, changes=changes, enterprise_id=enterprise_id,
+        note="safety net", **fields,
+    )  # fmt: skip
 
 
 def mark_audited(label: str, pk) -> None:
@@ -320,12 +335,11 @@ def _net_record(instance, verb: str, changes: dict) -> None:
     fields = {**request_fields(), "created_at": timezone.now()}
     entry = (instance._meta.label_lower, str(instance.pk), verb, changes, _enterprise_of(instance), fields)
     tx = _transaction(create=True)
-    if tx is None:  # autocommit: the write is already committed, and no service audited it in a transaction
-        pending = _Transaction()
-        pending.pending.append(entry)
-        pending.flush()
+    if tx is None:  # autocommit: the write is already committed, and no transaction audited it
+        _write(None, entry)
         return
-    tx.pending.append(entry)
+    # One callback per write, so a rolled-back savepoint takes its writes' callbacks with it.
+    transaction.on_commit(partial(_write, tx, entry))
 
 
 def _on_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
