@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from encrypted_fields.fields import EncryptedCharField
 
 
@@ -68,7 +69,7 @@ class AuditEvent(models.Model):
 
     class Result(models.TextChoices):
         SUCCESS = "success", _("成功")
-        DENIED = "denied", _("拒绝")
+        DENIED = "denied", pgettext_lazy("audit result", "拒绝")
         FAILED = "failed", _("失败")
 
     actor = models.ForeignKey(
