@@ -66,3 +66,7 @@ def test_unloading_removes_everything_the_demo_wrote():
     assert AuditEvent.objects.filter(action="demo.unload").count() == 1
     assert not AuditEvent.objects.filter(actor_username="", actor__isnull=True, action="auth.login").exists()
     assert AuditEvent.objects.filter(action="auth.login", actor_username="pj_officer").exists()
+    # The audit page has realistic sign-in rows: logins from the town's network, a failed login, a denial.
+    denial = AuditEvent.objects.get(action="permission.denied", actor_username="ent_staff")
+    assert (denial.result, denial.path, denial.ip) == ("denied", "/cockpit/", "10.31.40.118")
+    assert AuditEvent.objects.filter(action="auth.login_failed", result="failed").count() == 1
