@@ -54,13 +54,17 @@ SANLIAN_APP_PREFIX = "sanlian."
 
 
 def check_settings() -> None:
-    """Refuse to start with a retention below the legal floor."""
+    """Refuse to start with a retention below the legal floor, or with a trusted proxy that is no address."""
     days = settings.SANLIAN_AUDIT_RETENTION_DAYS
     if days < AUDIT_RETENTION_FLOOR_DAYS:
         raise ImproperlyConfigured(
             f"SANLIAN_AUDIT_RETENTION_DAYS is {days}: the audit trail must be kept at least "
             f"{AUDIT_RETENTION_FLOOR_DAYS} days"
         )
+    try:
+        _networks(tuple(settings.SANLIAN_TRUSTED_PROXIES))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"SANLIAN_TRUSTED_PROXIES: {exc}") from None
 
 
 # ---------------------------------------------------------------- request context

@@ -234,6 +234,11 @@ def test_a_retention_below_180_days_refuses_to_start():
         audit.check_settings()
 
 
+def test_a_trusted_proxy_that_is_no_address_refuses_to_start():
+    with override_settings(SANLIAN_TRUSTED_PROXIES=["10.0.0.0/8", "proxy.local"]), pytest.raises(ImproperlyConfigured):
+        audit.check_settings()
+
+
 @override_settings(SANLIAN_AUDIT_RETENTION_DAYS=200)
 def test_the_purge_deletes_only_rows_older_than_the_retention_and_records_itself(pujiang_officer):
     now = timezone.now()
