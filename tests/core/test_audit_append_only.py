@@ -12,7 +12,7 @@ from django.utils import timezone
 from sanlian.core.models import AUDIT_RETENTION_FLOOR_DAYS, AuditEvent
 from sanlian.core.services import audit_record
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("audit_strict")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
