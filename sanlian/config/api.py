@@ -31,6 +31,7 @@ from sanlian.community.api import router as community_router
 from sanlian.core.account_middleware import AccountGateError
 from sanlian.core.api import SessionAuth, TokenAuth, anonymous, inbox_router
 from sanlian.core.api import router as core_router
+from sanlian.core.audit import note_denial
 from sanlian.dashboard.api import router as dashboard_router
 from sanlian.enterprises.api import router as enterprises_router
 from sanlian.policies.api import router as policies_router
@@ -242,6 +243,8 @@ def request_validation_error(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
+    # The 403 itself is audited by sanlian.core.audit.AuditContextMiddleware; this names the permission.
+    note_denial(request, exc)
     return api.create_response(request, {"detail": _("无权执行该操作"), "code": "forbidden"}, status=403)
 
 

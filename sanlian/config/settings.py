@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so it sees the final response (403s of pages and of the API alike) and sets the audit context
+    # (actor, client address, method, path) that every audit record of the request picks up.
+    "sanlian.core.audit.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "sanlian.config.urls"
@@ -285,6 +288,14 @@ if TESTING:
 # reminded (once) this many days before it expires.
 SANLIAN_SPACE_CONFIRM_DAYS = int(os.environ.get("SANLIAN_SPACE_CONFIRM_DAYS", "30"))
 SANLIAN_SPACE_REMIND_DAYS = 5
+
+# Audit trail (issue 9). Rows are kept this many days, then `sanlian audit_purge` (also a daily job) deletes
+# them; at least 180 (等保 2.0), a lower value refuses to start. The client address of a request is
+# REMOTE_ADDR, unless REMOTE_ADDR is one of the trusted reverse proxies listed here (comma-separated
+# addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"): then the right-most X-Forwarded-For address that is
+# not itself a trusted proxy. Empty (the default): X-Forwarded-For is never believed.
+SANLIAN_AUDIT_RETENTION_DAYS = int(os.environ.get("SANLIAN_AUDIT_RETENTION_DAYS", "365"))
+SANLIAN_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("SANLIAN_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 # Production ------------------------------------------------------------------------------------------------
 # SANLIAN_ENV=production refuses to start on development defaults: every secret, the hosts, PostgreSQL and

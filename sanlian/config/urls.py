@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from sanlian.core import account_views
+from sanlian.core import account_views, audit_views
 from sanlian.core import views as core_views
 from sanlian.talent import certificate_views
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("account/otp/enrol/", account_views.otp_enrol, name="account-otp-enrol"),
     path("account/otp/verify/", account_views.otp_verify, name="account-otp-verify"),
     path("account/otp/backup-codes/", account_views.backup_codes, name="account-otp-backup-codes"),
+    path("audit/", audit_views.audit_search, name="audit"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("care-mode/", core_views.care_mode, name="care-mode"),

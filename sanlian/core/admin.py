@@ -7,9 +7,11 @@ from .models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """The audit trail is read-only, also for superusers."""
 
-    list_display = ("created_at", "actor", "action", "target_type", "target_id", "enterprise_id")
-    list_filter = ("action", "target_type")
-    search_fields = ("target_id", "action")
+    list_display = (
+        "created_at", "actor_username", "action", "result", "target_type", "target_id", "enterprise_id", "ip",
+    )  # fmt: skip
+    list_filter = ("result", "action", "target_type")
+    search_fields = ("target_id", "action", "actor_username", "ip")
 
     def has_add_permission(self, request):
         return False

@@ -14,3 +14,8 @@ class CoreConfig(AppConfig):
 
         # Encrypted fields cache keys derived from SECRET_KEY/SALT_KEY; a settings change must not reuse them.
         setting_changed.connect(forget_keys, dispatch_uid="sanlian.core.keys.forget_keys")
+
+        from . import audit
+
+        audit.check_settings()
+        audit.connect()

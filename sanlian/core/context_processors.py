@@ -16,6 +16,7 @@ def navigation(request):
         "can_view_leads": bool(user is not None and has_perm(user, "lead.view")),
         "can_view_chain": bool(user is not None and has_perm(user, "chain.view")),
         "can_view_desk": bool(user is not None and has_perm(user, "request.view")),
+        "can_view_audit": bool(user is not None and has_perm(user, "audit.view")),
         "can_view_visits": bool(user is not None and has_perm(user, "visit.view")),
         # The importers' permissions (sanlian.imports: talents, space listings), for the links to /imports/.
         "can_import_talents": bool(user is not None and has_perm(user, "talent_application.decide")),

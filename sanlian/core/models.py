@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from encrypted_fields.fields import EncryptedCharField
 
 
@@ -68,7 +69,18 @@ class User(AbstractUser):
 
 
 class AuditEvent(models.Model):
-    """One write made through a service: who, when, what, old → new."""
+    """One audited act: who (and from where), when, what, old → new, and whether it went through.
+
+    Append-only: the ORM refuses to save an existing row or delete one, and database triggers (migration
+    core 00xx_audit_append_only) refuse UPDATE of the content and DELETE of rows younger than the legal
+    floor of AUDIT_RETENTION_FLOOR_DAYS, whatever client sends the SQL. Only `audit_purge` deletes, and
+    only rows older than SANLIAN_AUDIT_RETENTION_DAYS.
+    """
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("成功")
+        DENIED = "denied", pgettext_lazy("audit result", "拒绝")
+        FAILED = "failed", _("失败")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -78,23 +90,44 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("操作人"),
     )
+    # The actor's username as it was at the time: the record outlives a rename or deletion of the account.
+    # For a failed login it is the username tried.
+    actor_username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
     action = models.CharField(_("操作"), max_length=64)
+    result = models.CharField(_("结果"), max_length=8, choices=Result.choices, default=Result.SUCCESS)
     target_type = models.CharField(_("对象类型"), max_length=64)
     target_id = models.CharField(_("对象编号"), max_length=64)
     # The enterprise whose history this belongs to, so a profile shows one timeline.
     enterprise_id = models.BigIntegerField(_("企业编号"), null=True, blank=True, db_index=True)
     changes = models.JSONField(_("变更"), default=dict, blank=True)
     note = models.TextField(_("说明"), blank=True)
+    # Where there was a request: the client's address, the method and path. Jobs and commands have none.
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    method = models.CharField(_("请求方法"), max_length=8, blank=True)
+    path = models.CharField(_("请求路径"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), db_index=True)
 
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [models.Index(fields=["target_type", "target_id"]), models.Index(fields=["ip", "created_at"])]
 
     def __str__(self):
         return f"{self.action} {self.target_type}#{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events are append-only; sanlian audit_purge removes expired ones")
+
+
+# The legal floor of the audit trail's retention (等保 2.0: at least six months): the database triggers refuse
+# to delete younger rows, and the platform refuses to start with SANLIAN_AUDIT_RETENTION_DAYS below it.
+AUDIT_RETENTION_FLOOR_DAYS = 180
 
 
 class Topic(models.TextChoices):

@@ -118,6 +118,9 @@ ACTIONS: dict[str, frozenset] = {
     # Which organisation: sanlian.community.org_selectors.can_manage (the secretaries listed on it, officers in scope).
     "organisation.manage": OFFICERS | {Role.ORG_SECRETARY},
     "organisation.apply": ENTERPRISE | TALENT,
+    # The audit trail (/audit/): district officers read all of it, a town officer what concerns the town
+    # (sanlian.core.audit_selectors.visible_events).
+    "audit.view": OFFICERS,
 }
 
 

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import audit
 from .models import ApiToken, AuditEvent, Notification, NotificationPreference, Topic
 from .notifications import DEFAULT, deliveries, topic_of
 from .sql import copy_rows
@@ -43,39 +44,66 @@ def audit_record(
     *,
     actor,
     action: str,
-    target: models.Model,
+    target: models.Model | None,
     changes: dict | None = None,
     enterprise_id: int | None = None,
     note: str = "",
     now: datetime | None = None,
+    result: str = AuditEvent.Result.SUCCESS,
+    target_type: str = "",
+    target_id: str = "",
+    username: str = "",
 ) -> AuditEvent:
+    """One audit event. The actor defaults to the request's user, and the client address, method and path come
+    from the request context (sanlian.core.audit), so callers pass neither. Without a target (a failed login
+    for an unknown username, a denied request) `target_type`/`target_id` name what was asked for; `username`
+    is the one written down when there is no actor (the username a failed login tried)."""
+    fields = audit.request_fields(actor)
+    if username and fields["actor"] is None:
+        fields["actor_username"] = username
+    if target is not None:
+        target_type, target_id = target._meta.label_lower, str(target.pk)
+        audit.mark_audited(target_type, target_id)
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
+        result=result,
+        target_type=target_type,
+        target_id=target_id,
         enterprise_id=enterprise_id,
         changes=changes or {},
         note=note,
         created_at=now or timezone.now(),
+        **fields,
     )
 
 
 def audit_records(*, actor, entries, now: datetime | None = None, batch_size: int = 2000) -> int:
     """Many audit events in bulk (imports): `entries` are (action, target, changes, enterprise_id, note)
     with the same action names and {field: [old, new]} changes as `audit_record`. Returns the count.
+    Actor, address, method and path are filled in as by `audit_record`, the same for every row.
     """
     now = now or timezone.now()
-    actor = actor if getattr(actor, "pk", None) else None
-    actor_id = actor.pk if actor is not None else None
-    rows = (
-        (actor_id, action, target._meta.label_lower, str(target.pk), enterprise_id, changes or {}, note, now)
-        for action, target, changes, enterprise_id, note in entries
-    )
-    return copy_rows(AuditEvent, AUDIT_COLUMNS, rows, batch_size=batch_size)
+    fields = audit.request_fields(actor)
+    actor = fields["actor"]
+    head = (actor.pk if actor is not None else None, fields["actor_username"])
+    tail = (fields.get("ip"), fields.get("method", ""), fields.get("path", ""), AuditEvent.Result.SUCCESS, now)
+    audited = []
+
+    def rows():
+        for action, target, changes, enterprise_id, note in entries:
+            label, pk = target._meta.label_lower, str(target.pk)
+            audited.append((label, pk))
+            yield (*head, action, label, pk, enterprise_id, changes or {}, note, *tail)
+
+    count = copy_rows(AuditEvent, AUDIT_COLUMNS, rows(), batch_size=batch_size)
+    audit.mark_audited_many(audited)
+    return count
 
 
-AUDIT_COLUMNS = ("actor_id", "action", "target_type", "target_id", "enterprise_id", "changes", "note", "created_at")
+AUDIT_COLUMNS = (
+    "actor_id", "actor_username", "action", "target_type", "target_id", "enterprise_id", "changes", "note",
+    "ip", "method", "path", "result", "created_at",
+)  # fmt: skip
 
 
 def notification_send(
@@ -243,3 +271,19 @@ def notification_digests_send(*, now: datetime) -> int:
         Notification.objects.filter(pk__in=[n.pk for n in notes]).update(emailed_at=now)
         sent += 1
     return sent
+
+
+def audit_purge(*, now: datetime | None = None) -> int:
+    """Delete the audit events older than SANLIAN_AUDIT_RETENTION_DAYS (at least 180, see audit.check_settings)
+    and record the purge itself with the count and the cut-off; safe to run twice. Returns the count."""
+    audit.check_settings()
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SANLIAN_AUDIT_RETENTION_DAYS)
+    with transaction.atomic():
+        deleted, _by_model = AuditEvent.objects.filter(created_at__lt=cutoff).delete()
+        audit_record(
+            actor=None, action="audit.purge", target=None, target_type="core.auditevent",
+            changes={"deleted": deleted, "before": jsonable(cutoff), "days": settings.SANLIAN_AUDIT_RETENTION_DAYS},
+            now=now,
+        )  # fmt: skip
+    return deleted

@@ -44,3 +44,11 @@ def send_daily_digests() -> int:
     from .services import notification_digests_send
 
     return notification_digests_send(now=timezone.now())
+
+
+@db_periodic_task(local_crontab(hour="3", minute="17"))
+def purge_audit_events() -> int:
+    """Every night: delete the audit events older than the retention (SANLIAN_AUDIT_RETENTION_DAYS)."""
+    from .services import audit_purge
+
+    return audit_purge(now=timezone.now())

@@ -13,13 +13,12 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Q
 
 from sanlian.community.models import Event, IssuedDocument, Organisation, Registration
 from sanlian.community.services import event_documents as documents
 from sanlian.community.services import event_photos
 from sanlian.community.services import events as services
-from sanlian.core.models import AuditEvent, Role, User
+from sanlian.core.models import Role, User
 from sanlian.enterprises.models import Enterprise
 from sanlian.talent.ambassador_selectors import ambassadors_visible
 
@@ -258,17 +257,10 @@ def load(*, users: dict[str, User], now: datetime, rng: random.Random) -> dict[s
 
 
 def unload() -> int:
-    """Demo events, their history and the guest accounts (before the demo enterprises they belong to go)."""
+    """Demo events and the guest accounts (before the demo enterprises they belong to go). Their audit trail
+    stays: it is append-only (sanlian.core.audit), the guests' usernames kept on their events."""
     events = Event.objects.filter(is_demo=True)
     guests = User.objects.filter(username__startswith=GUEST_PREFIX)
-    targets = Q()
-    for model, ids in (
-        (Event, events.values_list("pk", flat=True)),
-        (Registration, Registration.objects.filter(event__in=events).values_list("pk", flat=True)),
-        (IssuedDocument, IssuedDocument.objects.filter(event__in=events).values_list("pk", flat=True)),
-    ):
-        targets |= Q(target_type=model._meta.label_lower, target_id__in=[str(pk) for pk in ids])
-    AuditEvent.objects.filter(targets | Q(actor__in=guests)).delete()
     count, _ = events.delete()
     guests.delete()
     return count

@@ -17,10 +17,9 @@ Demo enterprises act through their demo admin account (no usable password). A se
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
-from sanlian.core.models import AuditEvent, Notification, User
+from sanlian.core.models import Notification, User
 from sanlian.demo.policies import _applicant as enterprise_user
 from sanlian.enterprises.models import Enterprise, Region
 from sanlian.servicedesk.models import Provider, ServiceRequest
@@ -334,13 +333,7 @@ def load(*, users: dict[str, User], now: datetime) -> dict[str, int]:
 
 
 def unload() -> int:
-    """Remove the demo providers (their requests go with the demo enterprises) and their audit trail."""
+    """Remove the demo providers (their requests go with the demo enterprises); their audit trail stays."""
     providers = Provider.objects.filter(is_demo=True)
-    ids = [str(pk) for pk in providers.values_list("pk", flat=True)]
-    services_ids = [str(pk) for pk in providers.values_list("services__pk", flat=True) if pk]
-    AuditEvent.objects.filter(
-        Q(target_type="servicedesk.provider", target_id__in=ids)
-        | Q(target_type="servicedesk.providerservice", target_id__in=services_ids)
-    ).delete()
     count, _ = providers.delete()
     return count

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from sanlian.core.models import AuditEvent, Role, User
+from sanlian.core.models import Role, User
 from sanlian.engines.rules import dump_yaml, load_yaml
 from sanlian.enterprises import services as registry
 from sanlian.enterprises.models import AnnualReport, Certification, CertificationType, Enterprise, Region
@@ -397,7 +397,6 @@ def unload() -> dict[str, int]:
     parameter_count = parameters.count()
     parameters.delete()
     applicants = User.objects.filter(username__startswith=APPLICANT_PREFIX, enterprise__is_demo=True)
-    AuditEvent.objects.filter(actor__in=applicants).delete()
     applicant_count = applicants.count()
     applicants.delete()
     return {"policies": policy_count, "parameters": parameter_count, "calls": call_count, "applicants": applicant_count}

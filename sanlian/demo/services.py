@@ -16,8 +16,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sanlian.chain.models import MatchEvent
+from sanlian.core import audit
 from sanlian.core.account_services import otp_device_install
 from sanlian.core.models import AuditEvent, Role, User
+from sanlian.core.services import audit_record
 from sanlian.core.validators import uscc_from_serial
 from sanlian.enterprises import services as registry
 from sanlian.enterprises.models import (
@@ -34,7 +36,17 @@ from sanlian.enterprises.models import (
 from sanlian.enterprises.signals import facts_announcements_paused
 from sanlian.search import services as search_services
 
-from . import chain_events, chain_postings, community, community_events, community_news, desk, desk_providers, story
+from . import (
+    audit_trail,
+    chain_events,
+    chain_postings,
+    community,
+    community_events,
+    community_news,
+    desk,
+    desk_providers,
+    story,
+)
 from . import community_orgs as orgs_demo
 from . import imports as imports_demo
 from . import ip_portfolio as ip_demo
@@ -251,9 +263,16 @@ def demo_load(*, seed: int = SEED, scale: float = 1.0, password: str = DEMO_PASS
     """
     # Much of the demo is bulk-created (not through the services): the search index is rebuilt once, at the end,
     # and the services' per-object refreshes (which would run after that, at commit) are skipped.
-    with facts_announcements_paused(), search_services.refresh_paused():
+    # The audit trail's safety net is paused too: the bulk rows are the demo's, not anyone's edits; the load
+    # writes one summary event instead (and the story's services audit their own writes as usual).
+    with facts_announcements_paused(), search_services.refresh_paused(), audit.net_paused():
         result = _demo_load(seed=seed, scale=scale, password=password)
     result.search = search_services.reindex()
+    if result.changed:
+        audit_record(
+            actor=None, action="demo.load", target=None, target_type="demo", target_id=str(seed),
+            changes={"enterprises": result.enterprises, "reports": result.reports, "users": result.users_created},
+        )  # fmt: skip
     return result
 
 
@@ -282,6 +301,8 @@ def _demo_load(*, seed: int, scale: float, password: str) -> LoadResult:
     if showcase_created:
         result.reports += story.tell(plan=plan, enterprise=showcase, users=users)
         result.story = True
+        day = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+        audit_trail.load(users=users, now=day)
     if result.users_created:
         story.welcome([users[name] for name in result.users_created])
     # Before the policies: their first evaluation reads the portfolios' facts.
@@ -321,7 +342,15 @@ def named_usccs() -> list[str]:
 
 @transaction.atomic
 def demo_unload() -> dict[str, int]:
-    """Remove the demo: its accounts, its enterprises (with everything they own) and their history."""
+    """Remove the demo: its accounts and its enterprises (with everything they own). The audit trail stays: it
+    is append-only (the accounts' usernames stay on their events), and the unload records itself."""
+    with audit.net_paused():
+        removed = _demo_unload()
+    audit_record(actor=None, action="demo.unload", target=None, target_type="demo", target_id="", changes=removed)
+    return removed
+
+
+def _demo_unload() -> dict[str, int]:
     enterprises = Enterprise.objects.filter(Q(is_demo=True) | Q(uscc__in=named_usccs()))
     ids = list(enterprises.values_list("pk", flat=True))
     talent_demo.unload()  # its applications hold on to the enterprises, its assignments to the accounts
@@ -336,9 +365,9 @@ def demo_unload() -> dict[str, int]:
     MatchEvent.objects.filter(organiser__username__in=DEMO_USERNAMES).delete()
     imports_demo.unload(DEMO_USERNAMES)
     users = User.objects.filter(username__in=DEMO_USERNAMES)
-    audit, _ = AuditEvent.objects.filter(Q(enterprise_id__in=ids) | Q(actor__in=users)).delete()
+    kept = AuditEvent.objects.filter(Q(enterprise_id__in=ids) | Q(actor__in=users)).count()
     user_count = users.count()
     users.delete()
     enterprises.delete()
     search_services.reindex()  # drop the documents of what was removed
-    return {"enterprises": len(ids), "users": user_count, "audit_events": audit}
+    return {"enterprises": len(ids), "users": user_count, "audit_events_kept": kept}

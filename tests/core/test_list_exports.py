@@ -4,6 +4,7 @@ and inert cells, streamed, audited. One small demo (scale 0.05) loaded for the m
 from io import BytesIO
 
 import pytest
+from django.db import transaction
 from django.http import FileResponse
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -12,7 +13,7 @@ from sanlian.chain.models import MatchEvent
 from sanlian.community.models import Event, Organisation
 from sanlian.core.exports import XLSX
 from sanlian.core.models import AuditEvent, User
-from sanlian.demo.services import demo_load, demo_unload
+from sanlian.demo.services import demo_load
 from sanlian.enterprises.models import Enterprise
 from sanlian.policies.models import Application
 from sanlian.servicedesk.models import IPAsset
@@ -24,10 +25,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    # Rolled back rather than unloaded: the append-only audit trail would keep the module's committed events.
+    with django_db_blocker.unblock(), transaction.atomic():
         demo_load(scale=0.05)
         yield
-        demo_unload()
+        transaction.set_rollback(True)
 
 
 def _call_with_applications():

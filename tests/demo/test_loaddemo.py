@@ -6,12 +6,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from stdnum.cn import uscc
 
 from sanlian.core.models import AuditEvent, Notification, Role, User
 from sanlian.dashboard.selectors import stats
 from sanlian.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from sanlian.demo.services import demo_load, demo_unload
+from sanlian.demo.services import demo_load
 from sanlian.enterprises.models import AnnualReport, Certification, Contact, Enterprise, Region
 from sanlian.enterprises.selectors import enterprise_history, reports_for_review
 from sanlian.servicedesk.models import IPAsset
@@ -21,10 +22,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    # Rolled back at the end rather than unloaded: the audit trail is append-only, so an unload would leave the
+    # module's committed events to the tests that follow.
+    with django_db_blocker.unblock(), transaction.atomic():
         result = demo_load()
         yield result
-        demo_unload()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ class Command(BaseCommand):
         if reset:
             removed = demo_unload()
             self.stdout.write(
-                _("已删除演示数据:企业 %(enterprises)s 家,账号 %(users)s 个,审计记录 %(audit_events)s 条") % removed
+                _("已删除演示数据:企业 %(enterprises)s 家,账号 %(users)s 个;审计记录只增不删,保留 %(kept)s 条")
+                % {**removed, "kept": removed["audit_events_kept"]}
             )
         result = demo_load()
         if result.changed:
