@@ -92,6 +92,7 @@ def notification_send(
     The message's topic follows its link; a recipient who muted the topic's inbox badge gets it filed as read,
     and email and SMS go out as the recipient chose (at once, in the daily digest, or not at all).
     """
+    from .jobs import enqueue
     from .tasks import deliver_notifications
 
     created_at = now or timezone.now()
@@ -110,7 +111,7 @@ def notification_send(
     )  # fmt: skip
     ids = [n.pk for n in notifications]
     if ids and set(channels) - {"inbox"}:
-        transaction.on_commit(lambda: deliver_notifications(notification_ids=ids))
+        enqueue(deliver_notifications, notification_ids=ids)
     return notifications
 
 

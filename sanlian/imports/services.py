@@ -91,9 +91,14 @@ def import_job_again(*, actor, job: ImportJob, mapping: dict, now: datetime | No
 def import_job_run(job_id: int) -> ImportJob:
     """Run a queued job (the Huey task, or the CLI directly); a file problem fails the job with its message."""
     job = ImportJob.objects.select_related("actor").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
+    # Claim the job with one conditional UPDATE: of two runs of the same job (a retried or duplicated
+    # Huey message), only the one that moved it out of "queued" goes on.
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        job.refresh_from_db()
         return job
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
 
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(done=done, total=total)

@@ -4,7 +4,7 @@ from huey.contrib.djhuey import db_task
 
 
 @db_task()
-def run_import_job(job_id: int):
+def run_import_job(*, job_id: int):
     from .services import import_job_run
 
     return import_job_run(job_id).status

@@ -17,6 +17,8 @@ from sanlian.search.services import document_refresh
 
 from .. import rules
 from ..models import Grant, Parameter, ParameterValue, Policy, PolicyAttachment, PolicyVersion
+from sanlian.core.jobs import enqueue
+
 from ..tasks import refresh_eligibility
 
 VERSION_FIELDS = (
@@ -115,7 +117,7 @@ def parameter_value_record(
         note=note,
         now=now,
     )
-    transaction.on_commit(lambda: refresh_eligibility(parameter=parameter.name))
+    enqueue(refresh_eligibility, parameter=parameter.name)
     return record
 
 
@@ -310,7 +312,7 @@ def policy_publish(*, actor, policy: Policy, now: datetime | None = None) -> Pol
         changes={"version": [previous.number if previous else None, draft.number]},
         now=now,
     )
-    transaction.on_commit(lambda: refresh_eligibility(policy_ids=[policy.pk]))
+    enqueue(refresh_eligibility, policy_ids=[policy.pk])
     document_refresh(kind="policy", object_id=policy.pk)
     return draft
 
