@@ -58,9 +58,10 @@ def outbox_flush(*, now: datetime | None = None, grace: timedelta = FLUSH_GRACE,
     """Hand over the rows left behind (oldest first); stops at the first failure, the queue being down."""
     now = now or timezone.now()
     ids = list(OutboxJob.objects.filter(created_at__lte=now - grace).values_list("pk", flat=True)[:limit])
-    handed = 0
+    handed, failed = 0, False
     for pk in ids:
         if not hand_over(pk):
+            failed = True
             break
         handed += 1
-    return {"handed_over": handed, "waiting": OutboxJob.objects.count()}
+    return {"handed_over": handed, "waiting": OutboxJob.objects.count(), "failed": failed}

@@ -3,7 +3,7 @@
 from huey.contrib.djhuey import db_task
 
 
-@db_task()
+@db_task(retries=3, retry_delay=60)
 def run_import_job(*, job_id: int):
     from .services import import_job_run
 
