@@ -123,3 +123,19 @@ def test_the_lock_helper_refuses_outside_a_transaction_and_checks_the_permission
 def test_the_lock_helper_must_run_inside_a_transaction():
     with pytest.raises(RuntimeError):
         lock_row(AnnualReport, 1)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_registrations_for_the_last_seat_at_once_give_one_seat_and_one_waiting_list_place():
+    from tests.community.event_helpers import published_event, register
+
+    officer = factories.officer("pujiang")
+    event = published_event(officer, capacity=2)
+    register(factories.enterprise_user(factories.enterprise("pujiang")), event)  # one seat left
+    people = [factories.enterprise_user(factories.enterprise("pujiang")) for _ in range(2)]
+
+    outcomes = race(*[lambda p=p: register(p, event) for p in people])
+
+    assert sorted(o.status for o in outcomes) == ["approved", "waitlisted"], outcomes
+    assert event.registrations.filter(status="approved").count() == 2
+    assert list(event.registrations.filter(status="waitlisted").values_list("waitlist_position", flat=True)) == [1]
