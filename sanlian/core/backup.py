@@ -227,9 +227,7 @@ def _pg_env() -> dict[str, str]:
 
 def _run(tool: str, args: list[str]) -> None:
     if not shutil.which(tool):
-        raise BackupError(
-            _("找不到 %(tool)s:请安装与数据库版本一致的 PostgreSQL 客户端工具") % {"tool": tool}
-        )
+        raise BackupError(_("找不到 %(tool)s:请安装与数据库版本一致的 PostgreSQL 客户端工具") % {"tool": tool})
     done = subprocess.run([tool, *args], env=_pg_env(), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BackupError(

@@ -7,8 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from sanlian.core.jobs import enqueue
 from sanlian.core.forms import apply_service_errors
+from sanlian.core.jobs import enqueue
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.rowpipe import locate_header, suggest_field
 from sanlian.core.sheets import SheetError, normalise, read_table

@@ -53,7 +53,8 @@ def test_the_restore_drill_brings_back_records_and_files_and_the_site_works(site
     (site_files / "imports" / "waiting.xlsx").write_bytes(b"rows")
 
     archive = backup(site_files / "backups")
-    manifest = json.loads(tarfile.open(archive).extractfile("manifest.json").read())
+    with tarfile.open(archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
 
     # Things go wrong: records deleted and changed, a file deleted, another one added.
     AnnualReport.objects.filter(pk=report.pk).update(employees=999)
@@ -67,7 +68,9 @@ def test_the_restore_drill_brings_back_records_and_files_and_the_site_works(site
     out, _err = restore(archive, "--yes")
 
     assert manifest["engine"] == connection.vendor and set(manifest["parts"]) == {
-        DB_PARTS[connection.vendor], "media.tar", "imports.tar"
+        DB_PARTS[connection.vendor],
+        "media.tar",
+        "imports.tar",
     }
     assert manifest["migrations"]["core"].startswith("00")
     assert "已恢复" in out

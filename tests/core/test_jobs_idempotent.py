@@ -16,6 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
+from sanlian.chain import event_tasks as chain_event_tasks
+from sanlian.chain import tasks as chain_tasks
 from sanlian.community import tasks as community_tasks
 from sanlian.community.models import DocumentBatch
 from sanlian.community.services.event_documents import document_batch_start
@@ -23,14 +25,13 @@ from sanlian.core import tasks as core_tasks
 from sanlian.core.jobs import task_path
 from sanlian.core.models import Notification, User
 from sanlian.core.services import notification_send
-from sanlian.chain import event_tasks as chain_event_tasks
-from sanlian.chain import tasks as chain_tasks
 from sanlian.demo import imports as demo_imports
 from sanlian.demo.services import demo_load
 from sanlian.enterprises.models import Enterprise
 from sanlian.imports import tasks as import_tasks
 from sanlian.imports.services import import_job_create
-from sanlian.policies import call_tasks, tasks as policy_tasks
+from sanlian.policies import call_tasks
+from sanlian.policies import tasks as policy_tasks
 from sanlian.search import tasks as search_tasks
 from sanlian.servicedesk import tasks as desk_tasks
 from sanlian.space import tasks as space_tasks

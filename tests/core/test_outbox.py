@@ -98,9 +98,12 @@ def test_the_flush_leaves_rows_still_being_handed_over_by_their_own_commit(submi
 def test_an_enqueue_rolled_back_with_its_transaction_leaves_no_job(django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            enqueue(deliver_notifications, notification_ids=[1])
-            raise RuntimeError("the submission failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        enqueue(deliver_notifications, notification_ids=[1])
+        raise RuntimeError("the submission failed")
 
     assert callbacks == [] and not OutboxJob.objects.exists()

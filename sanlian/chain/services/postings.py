@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanlian.core.locks import lock_row
 from sanlian.core.fields import to_yuan
+from sanlian.core.locks import lock_row
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.selectors import officers_covering

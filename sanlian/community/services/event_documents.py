@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanlian.core.jobs import enqueue
 from sanlian.core import pdf
+from sanlian.core.jobs import enqueue
 from sanlian.core.services import audit_record
 from sanlian.talent.documents import CertificateContent, draw_certificate
 

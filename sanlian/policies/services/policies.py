@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from sanlian.core.jobs import enqueue
 from sanlian.core.permissions import require
 from sanlian.core.services import apply_changes, audit_record, notification_send
 from sanlian.core.uploads import checked_upload
@@ -17,8 +18,6 @@ from sanlian.search.services import document_refresh
 
 from .. import rules
 from ..models import Grant, Parameter, ParameterValue, Policy, PolicyAttachment, PolicyVersion
-from sanlian.core.jobs import enqueue
-
 from ..tasks import refresh_eligibility
 
 VERSION_FIELDS = (

@@ -14,8 +14,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.fields import to_yuan
+from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.permissions import has_perm, in_scope, require
 from sanlian.core.services import audit_record
 from sanlian.enterprises.models import Enterprise, Region

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.fields import to_yuan
+from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import require
 from sanlian.core.selectors import officers_covering

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Back up the database (SQLite online backup or pg_dump -Fc) and the uploaded and import files."
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", default=None, help="folder for the archive (default: <SANLIAN_VAR_DIR>/backups)")
+        parser.add_argument("--output", default=None, help="folder for the archive (default: <VAR_DIR>/backups)")
         parser.add_argument("--directory", action="store_true", help="write a folder instead of a .tar.gz")
 
     def handle(self, *args, output=None, directory=False, **options):
