@@ -10,6 +10,7 @@ from sanlian.core.backup import BackupError, archive_open, restore_apply, restor
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # an operator tool: no URL-conf import (seconds), works on a broken site
     help = "Restore a `sanlian backup` archive (.tar.gz or folder): database and files. Stop the site first."
 
     def add_arguments(self, parser):
