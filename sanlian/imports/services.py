@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanlian.core.forms import error_text
+from sanlian.core.locks import lock_row
 from sanlian.core.permissions import require
 from sanlian.core.services import audit_record
 
@@ -62,11 +63,19 @@ def import_job_create(
     return job
 
 
+@transaction.atomic
 def import_job_confirm(*, actor, job: ImportJob, partial: bool = False, now: datetime | None = None) -> ImportJob:
-    """A real run of a dry-run job's file, with the same options (and `partial` as chosen now)."""
+    """A real run of a dry-run job's file, with the same options (and `partial` as chosen now).
+
+    The dry run's row is locked, so two confirmations of it at once (a double click, two officers) make
+    one real run; the second is refused.
+    """
     require(actor, importer_for(job.kind).permission)
+    job = lock_row(ImportJob, job.pk)
     if not job.dry_run or job.status != ImportJob.Status.DONE:
         raise ValidationError({"job": _("只能确认已完成的预检")})
+    if ImportJob.objects.filter(file_path=job.file_path, dry_run=False).exists():
+        raise ValidationError({"job": _("该预检已确认导入,请勿重复提交")})
     if not job_file(job).exists():
         raise ValidationError({"job": _("上传的文件已不存在,请重新上传")})
     return ImportJob.objects.create(

@@ -139,3 +139,24 @@ def test_two_registrations_for_the_last_seat_at_once_give_one_seat_and_one_waiti
     assert sorted(o.status for o in outcomes) == ["approved", "waitlisted"], outcomes
     assert event.registrations.filter(status="approved").count() == 2
     assert list(event.registrations.filter(status="waitlisted").values_list("waitlist_position", flat=True)) == [1]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_confirmations_of_one_dry_run_at_once_make_one_real_import():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanlian.imports.models import ImportJob
+    from sanlian.imports.services import import_job_confirm, import_job_create, import_job_run
+    from tests.imports.helpers import ENTERPRISE_HEADER, enterprise_row, xlsx
+
+    officers = [factories.officer("pujiang"), factories.officer("pujiang")]
+    upload = SimpleUploadedFile("名录.xlsx", xlsx([ENTERPRISE_HEADER, enterprise_row(factories.new_uscc())]))
+    dry = import_job_create(actor=officers[0], kind="enterprises", upload=upload, dry_run=True)
+    dry = import_job_run(dry.pk)
+
+    outcomes = race(*[lambda o=o: import_job_confirm(actor=o, job=dry) for o in officers])
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["ImportJob", "ValidationError"], outcomes
+    refusal = next(o for o in outcomes if isinstance(o, ValidationError))
+    assert refusal.message_dict["job"] == ["该预检已确认导入,请勿重复提交"]
+    assert ImportJob.objects.filter(dry_run=False).count() == 1
