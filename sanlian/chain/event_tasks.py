@@ -8,7 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 
-@db_periodic_task(crontab(minute="*/15"))
+@db_periodic_task(crontab(minute="*/15"), retries=2, retry_delay=300)
 def expire_meeting_requests() -> int:
     """Every 15 minutes: pending meeting requests past their reply deadline become expired."""
     from .services.events import meeting_requests_expire

@@ -9,7 +9,7 @@ from huey.contrib.djhuey import db_periodic_task
 from sanlian.core.schedules import local_crontab
 
 
-@db_periodic_task(local_crontab(hour="0", minute="20"))
+@db_periodic_task(local_crontab(hour="0", minute="20"), retries=2, retry_delay=300)
 def expire_postings():
     """Every night at 00:20: published postings past their expiry date become expired."""
     from .services.postings import postings_expire

@@ -163,6 +163,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Reliability (issue 9): the test database is a file like production's, not Django's shared-cache
+    # in-memory one, whose table locks fail at once ("database table is locked") instead of waiting;
+    # the concurrency tests need SQLite's real locking (WAL, BEGIN IMMEDIATE, busy timeout).
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_sanlian.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -222,3 +222,26 @@ class ApiToken(models.Model):
         if self.expires_at <= now:
             return "expired"
         return "active"
+
+
+class OutboxJob(models.Model):
+    """A follow-up job written in the same transaction as the change that needs it (transactional outbox).
+
+    Handed to Huey once the transaction commits and deleted once Huey has it; a row still here means the
+    queue (Redis) could not be reached: the periodic flush and `sanlian jobs_flush` hand it over again.
+    """
+
+    task = models.CharField(_("任务"), max_length=200)
+    kwargs = models.JSONField(_("参数"), default=dict)
+    created_at = models.DateTimeField(_("创建时间"), db_index=True)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    last_tried_at = models.DateTimeField(_("最近尝试时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("待投递任务")
+        verbose_name_plural = _("待投递任务")
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.kwargs}"

@@ -120,6 +120,7 @@ def notification_send(
     The message's topic follows its link; a recipient who muted the topic's inbox badge gets it filed as read,
     and email and SMS go out as the recipient chose (at once, in the daily digest, or not at all).
     """
+    from .jobs import enqueue
     from .tasks import deliver_notifications
 
     created_at = now or timezone.now()
@@ -138,7 +139,7 @@ def notification_send(
     )  # fmt: skip
     ids = [n.pk for n in notifications]
     if ids and set(channels) - {"inbox"}:
-        transaction.on_commit(lambda: deliver_notifications(notification_ids=ids))
+        enqueue(deliver_notifications, notification_ids=ids)
     return notifications
 
 
@@ -281,6 +282,8 @@ def audit_purge(*, now: datetime | None = None) -> int:
     cutoff = now - timedelta(days=settings.SANLIAN_AUDIT_RETENTION_DAYS)
     with transaction.atomic():
         deleted, _by_model = AuditEvent.objects.filter(created_at__lt=cutoff).delete()
+        if not deleted:  # a run that removed nothing leaves the trail as it was, so a retry changes nothing
+            return 0
         audit_record(
             actor=None, action="audit.purge", target=None, target_type="core.auditevent",
             changes={"deleted": deleted, "before": jsonable(cutoff), "days": settings.SANLIAN_AUDIT_RETENTION_DAYS},

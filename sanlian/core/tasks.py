@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
+from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from .models import Notification, NotificationPreference
@@ -15,7 +16,7 @@ from .sms import get_gateway
 log = logging.getLogger("sanlian.notifications")
 
 
-@db_task()
+@db_task(retries=3, retry_delay=60)
 def deliver_notifications(*, notification_ids: list[int]) -> int:
     """Send the email and SMS copies of inbox messages not sent yet, as each recipient chose; returns how many."""
     notes = list(Notification.objects.select_related("recipient").filter(pk__in=notification_ids))
@@ -38,7 +39,7 @@ def deliver_notifications(*, notification_ids: list[int]) -> int:
     return sent
 
 
-@db_periodic_task(local_crontab(hour="8", minute="5"))
+@db_periodic_task(local_crontab(hour="8", minute="5"), retries=2, retry_delay=300)
 def send_daily_digests() -> int:
     """Every morning: one email per user with the unread messages of the topics they take as a digest."""
     from .services import notification_digests_send
@@ -46,9 +47,17 @@ def send_daily_digests() -> int:
     return notification_digests_send(now=timezone.now())
 
 
-@db_periodic_task(local_crontab(hour="3", minute="17"))
+@db_periodic_task(local_crontab(hour="3", minute="17"), retries=2, retry_delay=300)
 def purge_audit_events() -> int:
     """Every night: delete the audit events older than the retention (SANLIAN_AUDIT_RETENTION_DAYS)."""
     from .services import audit_purge
 
     return audit_purge(now=timezone.now())
+
+
+@db_periodic_task(crontab(minute="*"), retries=2, retry_delay=60)
+def flush_outbox() -> int:
+    """Every minute: hand the follow-up jobs that could not be queued at commit (queue down) to the queue."""
+    from .jobs import outbox_flush
+
+    return outbox_flush()["handed_over"]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.models import Role
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.services import apply_changes, audit_record, jsonable, notification_send
@@ -372,12 +373,9 @@ def annual_report_transition(
     if action not in REPORT_TRANSITIONS:
         raise ValidationError({"action": _("未知操作")})
     sources, target, permission = REPORT_TRANSITIONS[action]
-    report = AnnualReport.objects.select_for_update().select_related("enterprise").get(pk=report.pk)
+    report = lock_row(AnnualReport, report.pk, related=["enterprise"])
     require(actor, permission, report)
-    if report.status not in sources:
-        raise ValidationError(
-            {"status": _("当前状态「%(status)s」不能执行该操作") % {"status": report.get_status_display()}}
-        )
+    refuse_unless(report, allowed=sources)
     comment = (comment or "").strip()
     if action == "return" and not comment:
         raise ValidationError({"comment": _("退回时请填写审核意见")})

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanlian.core.forms import error_text
+from sanlian.core.locks import lock_row
 from sanlian.core.permissions import require
 from sanlian.core.services import audit_record
 
@@ -62,11 +63,19 @@ def import_job_create(
     return job
 
 
+@transaction.atomic
 def import_job_confirm(*, actor, job: ImportJob, partial: bool = False, now: datetime | None = None) -> ImportJob:
-    """A real run of a dry-run job's file, with the same options (and `partial` as chosen now)."""
+    """A real run of a dry-run job's file, with the same options (and `partial` as chosen now).
+
+    The dry run's row is locked, so two confirmations of it at once (a double click, two officers) make
+    one real run; the second is refused.
+    """
     require(actor, importer_for(job.kind).permission)
+    job = lock_row(ImportJob, job.pk)
     if not job.dry_run or job.status != ImportJob.Status.DONE:
         raise ValidationError({"job": _("只能确认已完成的预检")})
+    if ImportJob.objects.filter(file_path=job.file_path, dry_run=False).exists():
+        raise ValidationError({"job": _("该预检已确认导入,请勿重复提交")})
     if not job_file(job).exists():
         raise ValidationError({"job": _("上传的文件已不存在,请重新上传")})
     return ImportJob.objects.create(
@@ -91,9 +100,14 @@ def import_job_again(*, actor, job: ImportJob, mapping: dict, now: datetime | No
 def import_job_run(job_id: int) -> ImportJob:
     """Run a queued job (the Huey task, or the CLI directly); a file problem fails the job with its message."""
     job = ImportJob.objects.select_related("actor").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
+    # Claim the job with one conditional UPDATE: of two runs of the same job (a retried or duplicated
+    # Huey message), only the one that moved it out of "queued" goes on.
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        job.refresh_from_db()
         return job
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
 
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(done=done, total=total)

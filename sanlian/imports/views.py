@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from sanlian.core.downloads import download
 from sanlian.core.forms import apply_service_errors
+from sanlian.core.jobs import enqueue
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.rowpipe import locate_header, suggest_field
 from sanlian.core.sheets import SheetError, normalise, read_table
@@ -62,7 +63,7 @@ def start(request):
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                run_import_job(job.pk)
+                enqueue(run_import_job, job_id=job.pk)
                 return redirect("imports:job", pk=job.pk)
     jobs = selectors.jobs_visible(user)[:20]
     status = 400 if form.errors else 200
@@ -105,7 +106,7 @@ def job_confirm(request, pk):
         new = services.import_job_confirm(actor=request.user, job=job, partial=form.cleaned_data.get("partial", False))
     except ValidationError as exc:
         return render(request, "imports/job.html", {**_context(job), "confirm_error": exc.messages[0]}, status=400)
-    run_import_job(new.pk)
+    enqueue(run_import_job, job_id=new.pk)
     return redirect("imports:job", pk=new.pk)
 
 
@@ -136,7 +137,7 @@ def job_mapping(request, pk):
         except ValidationError as exc:
             error = "; ".join(exc.messages)
         else:
-            run_import_job(new.pk)
+            enqueue(run_import_job, job_id=new.pk)
             return redirect("imports:job", pk=new.pk)
     current = (job.mapping or {}).get("columns") or {}
     rows = [{"index": i, "header": h, "field": current.get(h, suggest_field(h, importer.columns)) or ""}

@@ -2,6 +2,7 @@
 
 from django.dispatch import receiver
 
+from sanlian.core.jobs import enqueue
 from sanlian.enterprises.signals import facts_changed
 
 from .facts import facts_for_changes
@@ -12,4 +13,4 @@ from .tasks import refresh_eligibility
 def queue_refresh(sender, enterprise_ids, fields, **kwargs):
     changed = facts_for_changes(fields)
     if changed:
-        refresh_eligibility(enterprise_ids=enterprise_ids, changed_facts=sorted(changed))
+        enqueue(refresh_eligibility, enterprise_ids=list(enterprise_ids), changed_facts=sorted(changed))

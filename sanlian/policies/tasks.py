@@ -5,7 +5,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from sanlian.core.schedules import local_crontab
 
 
-@db_task(retries=2, retry_delay=30)
+@db_task(retries=3, retry_delay=60)
 def refresh_eligibility(*, enterprise_ids=None, policy_ids=None, changed_facts=None, parameter=None):
     """Re-evaluate after a change; a parameter change re-evaluates the policies that read it."""
     from .services.eligibility import eligibility_refresh
@@ -27,7 +27,7 @@ def _policies_reading(parameter: str) -> list[int]:
     return [v.policy_id for v, rule in zip(config.versions, config.compiled, strict=True) if parameter in rule.params]
 
 
-@db_periodic_task(local_crontab(hour="2", minute="10"))
+@db_periodic_task(local_crontab(hour="2", minute="10"), retries=2, retry_delay=300)
 def nightly_eligibility():
     """Dates move facts (years since founding, certificates expiring, policies coming into force)."""
     from .services.eligibility import eligibility_refresh

@@ -125,9 +125,11 @@ def documents_refresh_later(*, kind: str, object_ids: Iterable[int]) -> None:
     ids = sorted(set(object_ids))
     if not ids or _refresh_paused.get():
         return
+    from sanlian.core.jobs import enqueue
+
     from .tasks import refresh_documents  # the task module imports this one
 
-    transaction.on_commit(partial(refresh_documents, kind=kind, object_ids=ids), robust=True)
+    enqueue(refresh_documents, kind=kind, object_ids=ids)
 
 
 def reindex(*, kinds: Iterable[str] | None = None, batch: int = REINDEX_BATCH) -> dict[str, int]:

@@ -3,7 +3,7 @@
 from huey.contrib.djhuey import db_task
 
 
-@db_task(retries=2, retry_delay=60)
+@db_task(retries=3, retry_delay=60)
 def refresh_documents(*, kind: str, object_ids: list[int]) -> int:
     from .services import documents_write_many
 

@@ -70,6 +70,7 @@ def test_commands_and_jobs_record_no_address(pujiang_officer):
     """Outside a request (a command, a Huey job even when run in-process) there is no address."""
     event = audit_record(actor=pujiang_officer, action="test.act", target=pujiang_officer)
     assert (event.ip, event.method, event.path) == (None, "", "")
+    audit_record(actor=None, action="test.old", target=pujiang_officer, now=timezone.now() - timedelta(days=400))
     with audit.as_request(user=pujiang_officer, ip="198.51.100.1", method="POST", path="/x/"):
         purge_audit_events()  # Huey runs it in-process in tests, through its hooks like a consumer
         inside = audit_record(actor=None, action="test.act", target=pujiang_officer)

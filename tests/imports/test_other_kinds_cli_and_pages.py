@@ -100,6 +100,7 @@ def test_a_saved_mapping_template_maps_unusual_headers_from_the_cli(pujiang_offi
     assert Enterprise.objects.get(uscc=code).name == "模板公司"
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # views queue the job through the outbox, on commit
 def test_an_officer_uploads_dry_runs_confirms_and_sees_the_result_pages(client, pujiang_officer):
     client.force_login(pujiang_officer)
     code = factories.new_uscc()
@@ -121,6 +122,7 @@ def test_an_officer_uploads_dry_runs_confirms_and_sees_the_result_pages(client, 
     assert Enterprise.objects.filter(uscc=code).exists()
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # views queue the job through the outbox, on commit
 def test_the_error_report_and_the_template_workbook_download_as_xlsx_with_inert_cells(client, pujiang_officer):
     client.force_login(pujiang_officer)
     upload = SimpleUploadedFile("e.csv", csv_bytes([ENTERPRISE_HEADER, enterprise_row("=HYPERLINK(1)")]))
@@ -139,6 +141,7 @@ def test_the_error_report_and_the_template_workbook_download_as_xlsx_with_inert_
     assert template.cell(1, 1).value == "统一社会信用代码" and template.cell(1, 3).value == "营业收入(元)"
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # views queue the job through the outbox, on commit
 def test_the_mapping_page_suggests_fields_and_saves_a_template_for_the_next_upload(client, pujiang_officer):
     client.force_login(pujiang_officer)
     code = factories.new_uscc()

@@ -155,6 +155,7 @@ def test_sanlian_import_talents_prints_json_with_masked_numbers(round_2024, empl
     assert Certificate.objects.get().application.name == "张三"
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # views queue the job through the outbox, on commit
 def test_the_district_officer_dry_runs_and_confirms_a_roster_on_the_pages_with_masked_errors(
     client, district_officer, round_2024, employer
 ):

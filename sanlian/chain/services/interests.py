@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.permissions import require
 from sanlian.core.services import audit_record, jsonable
 
@@ -45,10 +46,8 @@ def _clean_note(note) -> str:
 
 
 def _lock(interest: Interest) -> Interest:
-    return (
-        Interest.objects.select_for_update(of=("self",))
-        .select_related("posting", "posting__enterprise", "posting__enterprise__town", "enterprise")
-        .get(pk=interest.pk)
+    return lock_row(
+        Interest, interest.pk, related=["posting", "posting__enterprise", "posting__enterprise__town", "enterprise"]
     )
 
 
@@ -64,11 +63,7 @@ def interest_express(*, actor, posting: Posting, note: str = "", now: datetime |
         raise PermissionDenied("interest.create")
     now = now or timezone.now()
     today = timezone.localdate(now)
-    posting = (
-        Posting.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "enterprise__town")
-        .get(pk=posting.pk)
-    )
+    posting = lock_row(Posting, posting.pk, related=["enterprise", "enterprise__town"])
     if posting.enterprise_id == actor.enterprise_id:
         raise ValidationError({"posting": _("不能对本企业发布的信息表达意向")})
     if not is_live(posting, today):
@@ -165,10 +160,7 @@ def interest_broker(
     sources, target = BROKER_ACTIONS[action]
     interest = _lock(interest)
     require(actor, "interest.broker", interest)
-    if interest.status not in sources:
-        raise ValidationError(
-            {"status": _("当前状态「%(status)s」不能执行该操作") % {"status": interest.get_status_display()}}
-        )
+    refuse_unless(interest, allowed=sources)
     now = now or timezone.now()
     today = timezone.localdate(now)
     note = _clean_note(note)

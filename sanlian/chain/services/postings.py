@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanlian.core.fields import to_yuan
+from sanlian.core.locks import lock_row
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.selectors import officers_covering
@@ -260,11 +261,7 @@ def can_renew(posting: Posting, today: date) -> bool:
 
 
 def _lock(posting: Posting) -> Posting:
-    return (
-        Posting.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "enterprise__town")
-        .get(pk=posting.pk)
-    )
+    return lock_row(Posting, posting.pk, related=["enterprise", "enterprise__town"])
 
 
 def _status_error(posting: Posting) -> ValidationError:

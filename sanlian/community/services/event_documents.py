@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanlian.core import pdf
+from sanlian.core.jobs import enqueue
 from sanlian.core.services import audit_record
 from sanlian.talent.documents import CertificateContent, draw_certificate
 
@@ -71,14 +72,10 @@ def document_batch_start(*, actor, event: Event, kind: str, enterprises=(), peop
         changes={"kind": kind, "count": len(recipients)},
         now=now,
     )
-    transaction.on_commit(lambda: _queue(batch.pk))
-    return batch
-
-
-def _queue(batch_id: int) -> None:
     from ..tasks import render_document_batch
 
-    render_document_batch(batch_id=batch_id)
+    enqueue(render_document_batch, batch_id=batch.pk)
+    return batch
 
 
 def _content(document: IssuedDocument) -> CertificateContent:

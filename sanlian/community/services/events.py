@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanlian.core.locks import lock_row
 from sanlian.core.models import Role
 from sanlian.core.permissions import in_scope, require
 from sanlian.core.services import audit_record, notification_send
@@ -225,8 +226,8 @@ REGISTRATION_TRANSITIONS = {
 
 @transaction.atomic
 def registration_transition(*, actor, registration: Registration, action: str, now: datetime) -> Registration:
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
-    registration = Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
+    event = lock_row(Event, registration.event_id)
+    registration = lock_row(Registration, registration.pk, related=["user"])
     if action not in REGISTRATION_TRANSITIONS:
         raise ValidationError({"status": _("当前状态不能执行该操作")})
     allowed, target, who = REGISTRATION_TRANSITIONS[action]

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from sanlian.core.locks import refuse_unless
 from sanlian.core.permissions import in_scope, require, scope_queryset
 from sanlian.core.services import audit_record, notification_send
 from sanlian.core.uploads import checked_upload
@@ -161,10 +162,7 @@ def _check_transition(actor, article: Article, action: str, comment: str) -> Non
     if action not in TRANSITIONS:
         raise ValidationError({"action": _("未知操作")})
     sources, _target = TRANSITIONS[action]
-    if article.status not in sources:
-        raise ValidationError(
-            {"status": _("当前状态(%(status)s)不能执行该操作") % {"status": article.get_status_display()}}
-        )
+    refuse_unless(article, allowed=sources)
     if action in ("publish", "return", "withdraw"):
         require(actor, "article.publish", article)
     else:

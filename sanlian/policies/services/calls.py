@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.selectors import officers_covering
@@ -431,11 +432,7 @@ def clean_application_data(call: Call, data: dict) -> dict:
 
 
 def _lock(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("call", "call__region", "enterprise", "enterprise__town")
-        .get(pk=application.pk)
-    )
+    return lock_row(Application, application.pk, related=["call", "call__region", "enterprise", "enterprise__town"])
 
 
 def _editable(application: Application) -> None:
@@ -582,10 +579,7 @@ def application_transition(
     require(actor, permission, application)
     if expected_status and application.status != expected_status:
         raise _conflict(application)
-    if application.status not in sources:
-        raise ValidationError(
-            {"status": _("当前状态「%(status)s」不能执行该操作") % {"status": application.get_status_display()}}
-        )
+    refuse_unless(application, allowed=sources)
     comment = (comment or "").strip()
     if action in COMMENT_REQUIRED and not comment:
         raise ValidationError({"comment": _("请填写意见")})

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from sanlian.core.jobs import enqueue
 from sanlian.core.permissions import require
 from sanlian.core.services import apply_changes, audit_record, notification_send
 from sanlian.core.uploads import checked_upload
@@ -115,7 +116,7 @@ def parameter_value_record(
         note=note,
         now=now,
     )
-    transaction.on_commit(lambda: refresh_eligibility(parameter=parameter.name))
+    enqueue(refresh_eligibility, parameter=parameter.name)
     return record
 
 
@@ -310,7 +311,7 @@ def policy_publish(*, actor, policy: Policy, now: datetime | None = None) -> Pol
         changes={"version": [previous.number if previous else None, draft.number]},
         now=now,
     )
-    transaction.on_commit(lambda: refresh_eligibility(policy_ids=[policy.pk]))
+    enqueue(refresh_eligibility, policy_ids=[policy.pk])
     document_refresh(kind="policy", object_id=policy.pk)
     return draft
 

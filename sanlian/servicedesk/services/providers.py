@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sanlian.core.fields import to_yuan
+from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.permissions import has_perm, in_scope, require
 from sanlian.core.services import audit_record
 from sanlian.enterprises.models import Enterprise, Region
@@ -171,11 +172,10 @@ def provider_transition(*, actor, provider: Provider, action: str, reason: str =
     """Suspend a provider (taken out of the catalogue and of new requests; a reason is required) or list it again."""
     if action not in TRANSITIONS:
         raise ValidationError({"action": _("未知操作")})
-    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    provider = lock_row(Provider, provider.pk)
     require(actor, "provider.edit", provider)
     sources, target = TRANSITIONS[action]
-    if provider.status not in sources:
-        raise ValidationError({"status": _("当前状态「%(s)s」不能执行该操作") % {"s": provider.get_status_display()}})
+    refuse_unless(provider, allowed=sources)
     reason = (reason or "").strip()
     if action == "suspend" and not reason:
         raise ValidationError({"reason": _("请填写暂停原因")})

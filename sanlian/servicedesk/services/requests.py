@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanlian.core.locks import refuse_unless
 from sanlian.core.models import ENTERPRISE_ROLES, OFFICER_ROLES, Role, User
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.selectors import officers_covering
@@ -348,8 +349,7 @@ def request_transition(
     if _side(actor) != side:
         wrong_side = _("该操作须由诉求企业办理") if side == ENTERPRISE else _("该操作须由服务专员办理")
         raise ValidationError({"action": wrong_side})
-    if request.status not in sources:
-        raise ValidationError({"status": _("当前状态「%(s)s」不能执行该操作") % {"s": request.get_status_display()}})
+    refuse_unless(request, allowed=sources)
     note, comment = (note or "").strip(), (comment or "").strip()
     if action in NOTE_REQUIRED and not note:
         raise ValidationError({"note": _("请填写说明")})

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanlian.core.locks import lock_row
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.services import audit_record
 from sanlian.engines.spacematch import BOOL_SPECS, GRADES
@@ -106,7 +107,7 @@ def space_request_submit(*, actor, data: dict, now: datetime) -> SpaceRequest:
 
 @transaction.atomic
 def space_request_close(*, actor, request: SpaceRequest, now: datetime) -> SpaceRequest:
-    request = SpaceRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    request = lock_row(SpaceRequest, request.pk)
     require(actor, "space_request.view", request)
     if request.status != SpaceRequest.Status.OPEN:
         raise ValidationError({"status": _("当前状态「%(s)s」不能关闭") % {"s": request.get_status_display()}})
@@ -191,11 +192,7 @@ def viewing_book(*, actor, request: SpaceRequest, listing: Listing, starts_at, n
 
 
 def _lock_viewing(viewing: Viewing) -> Viewing:
-    return (
-        Viewing.objects.select_for_update(of=("self",))
-        .select_related("listing", "listing__park", "request", "request__enterprise")
-        .get(pk=viewing.pk)
-    )
+    return lock_row(Viewing, viewing.pk, related=["listing", "listing__park", "request", "request__enterprise"])
 
 
 def _other_side_users(viewing: Viewing, side: str) -> list:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum.cn import ric
 
+from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import require
 from sanlian.core.selectors import officers_covering
@@ -134,11 +135,7 @@ def application_start(
 
 
 def _lock(application: TalentApplication) -> TalentApplication:
-    return (
-        TalentApplication.objects.select_for_update()
-        .select_related("round", "level", "employer", "employer__town")
-        .get(pk=application.pk)
-    )
+    return lock_row(TalentApplication, application.pk, related=["round", "level", "employer", "employer__town"])
 
 
 def _editable_by(actor, application: TalentApplication) -> None:
@@ -497,10 +494,7 @@ def application_transition(
     _check_side(actor, application, action)
     if expected_status and application.status != expected_status:
         raise _conflict(application)
-    if application.status not in sources:
-        raise ValidationError(
-            {"status": _("当前状态「%(status)s」不能执行该操作") % {"status": application.get_status_display()}}
-        )
+    refuse_unless(application, allowed=sources)
     comment = (comment or "").strip()
     if action in COMMENT_REQUIRED and not comment:
         raise ValidationError({"comment": _("请填写意见")})

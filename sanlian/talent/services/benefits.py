@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sanlian.core.fields import to_yuan
+from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import require
 from sanlian.core.selectors import officers_covering
@@ -190,16 +191,10 @@ def benefit_transition(
     if action not in BENEFIT_TRANSITIONS:
         raise ValidationError({"action": _("未知操作")})
     sources, target = BENEFIT_TRANSITIONS[action]
-    benefit = (
-        Benefit.objects.select_for_update(of=("self",))
-        .select_related("application", "application__employer__town", "requested_by", "application__applicant")
-        .get(pk=benefit.pk)
-    )
+    related = ["application", "application__employer__town", "requested_by", "application__applicant"]
+    benefit = lock_row(Benefit, benefit.pk, related=related)
     require(actor, "benefit.decide", benefit)
-    if benefit.status not in sources:
-        raise ValidationError(
-            {"status": _("当前状态「%(status)s」不能执行该操作") % {"status": benefit.get_status_display()}}
-        )
+    refuse_unless(benefit, allowed=sources)
     note = (note or "").strip()
     amount = _amount(amount)
     application = benefit.application
