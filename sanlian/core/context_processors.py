@@ -1,14 +1,21 @@
 from django.conf import settings
+from django.utils import timezone
 
+from .account_middleware import gate_reason
+from .erasure import may_erase_self
 from .permissions import has_perm
 
 
 def navigation(request):
     user = getattr(request, "user", None)
-    unread = 0
+    unread, signing_in = 0, False
     if user is not None and user.is_authenticated:
         unread = user.notifications.filter(read_at__isnull=True).count()
+        # An officer before the second factor (or a due password change) sees no navigation it cannot use.
+        signing_in = gate_reason(user, now=timezone.now()) is not None
     return {
+        "signing_in": signing_in,
+        "can_delete_account": bool(user is not None and user.is_authenticated and may_erase_self(user)),
         "site_name": settings.SANLIAN_SITE_NAME,
         "unread_notifications": unread,
         "can_view_cockpit": bool(user is not None and has_perm(user, "cockpit.view")),

@@ -34,6 +34,12 @@ def erased_username(pk: int) -> str:
 
 
 @transaction.atomic
+def may_erase_self(user) -> bool:
+    """Persons (enterprise users, talents, ambassadors, secretaries) may delete their own account; officers
+    and superusers may not."""
+    return not (user.is_superuser or user.is_officer)
+
+
 def person_erase(*, actor, user, now: datetime | None = None) -> dict[str, int]:
     """Delete a person's account data: every app's eraser runs, then the user row is anonymised.
 
@@ -48,6 +54,9 @@ def person_erase(*, actor, user, now: datetime | None = None) -> dict[str, int]:
         raise ValidationError({"user": _("该账号已注销")})
     if user.is_superuser:
         raise ValidationError({"user": _("超级管理员账号不能自助注销")})
+    if actor.pk == user.pk and not may_erase_self(user):
+        # An officer's account carries official acts: the administrator deactivates it instead.
+        raise ValidationError({"user": _("工作人员账号不能自助注销,请联系管理员停用")})
     counts: dict[str, int] = {}
     for name in sorted(_ERASERS):
         for label, count in _ERASERS[name](user=user, now=now).items():

@@ -119,3 +119,16 @@ def test_the_account_page_deletes_the_account_after_the_password(client, round_2
     assert not User.objects.get(pk=talent.pk).is_active
     assert not TalentApplication.objects.filter(pk=application.pk).exists()
     assert client.get(reverse("account-delete")).status_code == 302
+
+
+def test_an_officer_may_not_delete_their_own_account_and_is_not_offered_it(client, pujiang_officer):
+    from django.core.exceptions import ValidationError
+
+    from sanlian.core.erasure import person_erase
+
+    with pytest.raises(ValidationError, match="工作人员账号不能自助注销"):
+        person_erase(actor=pujiang_officer, user=pujiang_officer)
+    pujiang_officer.refresh_from_db()
+    assert pujiang_officer.is_active and pujiang_officer.username == "pj_officer"
+    client.force_login(pujiang_officer)
+    assert reverse("account-delete") not in client.get(reverse("inbox")).content.decode()

@@ -183,3 +183,11 @@ def test_the_verify_page_shows_the_demo_hint_only_when_debug_is_on(client, rules
     assert "demo_otp" not in client.get("/account/otp/verify/").content.decode()
     rules_on.DEBUG = True
     assert "sanlian demo_otp pj_otp" in client.get("/account/otp/verify/").content.decode()
+
+
+def test_an_officer_before_the_second_factor_sees_no_navigation_only_the_way_out(client, rules_on, officer):
+    with_device(officer)
+    password_login(client, "pj_otp")
+    html = client.get("/account/otp/verify/").content.decode()
+    assert 'class="main-nav"' not in html and "/cockpit/" not in html and "/account/tokens/" not in html
+    assert 'action="/logout/"' in html
