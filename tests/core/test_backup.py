@@ -16,7 +16,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
-from sanlian.core.backup import DB_PARTS
+from sanlian.core.backup import DB_PARTS, BackupError
+from sanlian.core.backup import _run as run_pg_tool
 from sanlian.enterprises import services as registry
 from sanlian.enterprises.models import AnnualReport, Enterprise
 from tests import factories
@@ -160,8 +161,14 @@ def test_restore_refuses_a_corrupt_or_foreign_archive_or_another_engines_before_
     assert Enterprise.objects.get(pk=enterprise.pk).name == "现在的名字"
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the pg tools matter on PostgreSQL only")
 def test_without_the_postgresql_tools_backup_and_restore_say_so(site_files, monkeypatch):
+    """On PostgreSQL through the commands; on SQLite, whose commands never call the tools, through the runner."""
+    if connection.vendor != "postgresql":
+        monkeypatch.setenv("PATH", str(site_files))
+        for tool in ("pg_dump", "pg_restore"):
+            with pytest.raises(BackupError, match=f"找不到 {tool}"):
+                run_pg_tool(tool, ["--version"])
+        return
     archive = backup(site_files / "backups")
     monkeypatch.setenv("PATH", str(site_files))  # no pg_dump / pg_restore on it
 

@@ -22,7 +22,9 @@ REQUIRED = ["SECRET_KEY", "SANLIAN_SALT_KEY", "SANLIAN_ALLOWED_HOSTS", "DATABASE
 
 
 def sanlian(args: list[str], env: dict, tmp_path) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in REQUIRED and not k.startswith("SANLIAN_")}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it (async.E001).
+    base = {k: v for k, v in os.environ.items()
+            if k not in REQUIRED and not k.startswith("SANLIAN_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # fmt: skip
     base.update({"SANLIAN_VAR_DIR": str(tmp_path), "PYTHONPATH": os.environ.get("PYTHONPATH", os.getcwd())})
     return subprocess.run(
         [sys.executable, "-m", "sanlian", *args], env={**base, **env}, capture_output=True, text=True, timeout=120
