@@ -106,14 +106,32 @@ class LocalSwagger(Swagger):
         return HttpResponse(Template(source).render(RequestContext(request, context)))
 
 
+class NulInBody(ValueError):
+    """A JSON string of the body holds a NUL character, which PostgreSQL text cannot store."""
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 class ObjectBodyParser(Parser):
     """Every request body of this API is a JSON object. Anything else (a list, a number) is refused as a bad
-    body (400), rather than read as an object with every field left out, which would accept it as empty."""
+    body (400), rather than read as an object with every field left out, which would accept it as empty.
+    A NUL character anywhere in it is refused too, as in query strings (RejectNulCharactersMiddleware): on
+    PostgreSQL it would otherwise end as a server error, on SQLite as stored garbage."""
 
     def parse_body(self, request):
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise ValueError("the body must be a JSON object")
+        if _holds_nul(data):
+            raise NulInBody("NUL in the body")
         return data
 
 
@@ -283,7 +301,9 @@ def throttled(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     # Raised by ninja itself: a body that is not JSON (400), a failed CSRF check of a session request (403).
-    if exc.status_code == 400:
+    if exc.status_code == 400 and isinstance(exc.__cause__, NulInBody):
+        detail, code = _("请求体不能包含空字符(NUL)"), "invalid_body"
+    elif exc.status_code == 400:
         detail, code = _("请求体须为 JSON 对象"), "bad_request"
     elif "CSRF" in str(exc):
         detail, code = _("CSRF 校验失败,请刷新页面后重试"), "csrf_failed"

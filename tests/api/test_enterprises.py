@@ -268,6 +268,18 @@ class TestCreate:
 
         assert response.status_code == 400 and response.json()["code"] == "bad_request"
 
+    def test_a_nul_character_anywhere_in_the_body_is_a_400_naming_it_and_nothing_is_saved(
+        self, api_as, pujiang_officer
+    ):
+        client = api_as(pujiang_officer)
+        before = Enterprise.objects.count()
+
+        response = client.post("/enterprises", {"name": "空\x00字符", "uscc": "x", "tags": ["a\x00"]})
+
+        assert response.status_code == 400
+        assert response.json() == {"detail": "请求体不能包含空字符(NUL)", "code": "invalid_body"}
+        assert Enterprise.objects.count() == before
+
 
 class TestUpdate:
     def test_changes_only_the_fields_sent_and_records_them(self, api_as, pujiang_officer, pujiang_enterprise):
