@@ -33,13 +33,13 @@ def erased_username(pk: int) -> str:
     return f"erased-{pk}"
 
 
-@transaction.atomic
 def may_erase_self(user) -> bool:
     """Persons (enterprise users, talents, ambassadors, secretaries) may delete their own account; officers
     and superusers may not."""
     return not (user.is_superuser or user.is_officer)
 
 
+@transaction.atomic
 def person_erase(*, actor, user, now: datetime | None = None) -> dict[str, int]:
     """Delete a person's account data: every app's eraser runs, then the user row is anonymised.
 
