@@ -132,3 +132,23 @@ def test_an_officer_may_not_delete_their_own_account_and_is_not_offered_it(clien
     assert pujiang_officer.is_active and pujiang_officer.username == "pj_officer"
     client.force_login(pujiang_officer)
     assert reverse("account-delete") not in client.get(reverse("inbox")).content.decode()
+
+
+def test_an_erasure_that_fails_part_way_changes_nothing(round_2023, pujiang_enterprise, monkeypatch):
+    """All or nothing: the talent eraser has run when a later one fails, and its deletions roll back."""
+    from sanlian.core import erasure
+
+    talent = talent_user(display_name="李四", phone="13900002222", email="li@example.cn")
+    draft = filled(round_2023, talent, employer=pujiang_enterprise)
+
+    def failing(*, user, now):
+        raise RuntimeError("storage unavailable")
+
+    monkeypatch.setitem(erasure._ERASERS, "zz-failing", failing)  # sorted after every app's eraser
+    with pytest.raises(RuntimeError):
+        person_erase(actor=talent, user=talent)
+
+    assert TalentApplication.objects.filter(pk=draft.pk).exists()
+    user = User.objects.get(pk=talent.pk)
+    assert (user.username, user.display_name, user.is_active) == (talent.username, "李四", True)
+    assert not AuditEvent.objects.filter(action="user.erase").exists()
