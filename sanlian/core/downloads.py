@@ -51,4 +51,3 @@ def download(
     if private:
         response["Cache-Control"] = "private, no-store"
     return protect(response)
-

@@ -253,9 +253,10 @@ def _visits(*, now: datetime, rng: random.Random, officer: User, district: User)
 
 
 def load(*, now: datetime, rng: random.Random, users: dict[str, User], showcase: Enterprise) -> dict[str, int]:
-    if ServiceRequest.objects.filter(enterprise__is_demo=True).exists() or Visit.objects.filter(
-        enterprise__is_demo=True
-    ).exists():
+    if (
+        ServiceRequest.objects.filter(enterprise__is_demo=True).exists()
+        or Visit.objects.filter(enterprise__is_demo=True).exists()
+    ):
         return {}
     officers = {HOME: users["pj_officer"], "xinzhuang": users["xz_officer"]}
     rules = _routing(now, officers, users["mh_officer"])
