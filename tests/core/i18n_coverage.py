@@ -280,3 +280,78 @@ def python_modules() -> list[Path]:
 
 def scripts() -> list[Path]:
     return sorted((PACKAGE / "static" / "js").glob("*.js"))
+
+
+# --- Notifications -------------------------------------------------------------------------------------------
+# notification_send and the modules' thin wrappers around it, with the position of their title argument.
+SENDERS = {"notification_send": None, "notify": 1, "_notify": 1, "_tell": None}
+MESSAGE_ARGUMENTS = ("title", "body")
+EAGER_GETTEXT = frozenset({"gettext", "ngettext", "pgettext", "npgettext"})
+
+
+def _eager_names(tree: ast.Module) -> set[str]:
+    """The names this module translates with at once (`gettext as _`): their result is fixed to one language."""
+    names = set(EAGER_GETTEXT)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+            names |= {alias.asname or alias.name for alias in node.names if alias.name in EAGER_GETTEXT}
+    return names
+
+
+def _is_eager(expr: ast.AST, eager: set[str], tainted: set[str]) -> bool:
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call) and _called(node) in eager:
+            return True
+        if isinstance(node, ast.Name) and node.id in tainted:
+            return True
+    return False
+
+
+def _bound(target: ast.AST) -> list[str]:
+    """The names an assignment target binds (x, or each of x, y), not those it indexes (x[k] = …)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Tuple | ast.List):
+        return [name for element in target.elts for name in _bound(element)]
+    return []
+
+
+def _tainted(function: ast.AST, eager: set[str]) -> set[str]:
+    """Names a function binds, directly or through other names, to text translated at once."""
+    tainted: set[str] = set()
+    while True:
+        before = len(tainted)
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                if _is_eager(node.value, eager, tainted):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    tainted |= {name for target in targets for name in _bound(target)}
+            elif isinstance(node, ast.For) and _is_eager(node.iter, eager, tainted):
+                tainted |= set(_bound(node.target))
+        if len(tainted) == before:
+            return tainted
+
+
+def notification_findings(path: Path, text: str | None = None) -> list[str]:
+    """Calls that hand a notification an already translated title or body (fixed to the sender's language)."""
+    text = path.read_text(encoding="utf-8") if text is None else text
+    if not any(name in text for name in SENDERS):
+        return []
+    tree = ast.parse(text)
+    eager = _eager_names(tree)
+    findings = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        tainted = None
+        for call in ast.walk(function):
+            if not (isinstance(call, ast.Call) and _called(call) in SENDERS):
+                continue
+            position = SENDERS[_called(call)]
+            arguments = [k.value for k in call.keywords if k.arg in MESSAGE_ARGUMENTS]
+            if position is not None and len(call.args) > position:
+                arguments.append(call.args[position])
+            tainted = _tainted(function, eager) if tainted is None else tainted
+            if any(_is_eager(argument, eager, tainted) for argument in arguments):
+                findings.append(f"{rel(path)}:{call.lineno}: {_called(call)}() in {function.name}")
+    return sorted(set(findings))

@@ -27,6 +27,12 @@ class TestTheCodebase:
         findings = [f for path in coverage.scripts() for f in coverage.script_findings(path)]
         assert not findings, describe(findings)
 
+    def test_no_notification_is_sent_in_the_senders_language_only(self):
+        # Demo stories send notifications too: a reader who chose English sees them in English.
+        modules = [*coverage.python_modules(), *sorted((coverage.PACKAGE / "demo").rglob("*.py"))]
+        findings = [f for path in modules for f in coverage.notification_findings(path)]
+        assert not findings, "\n".join(["Pass Text(gettext_lazy(...), params) or gettext_lazy(...):", *findings])
+
     def test_the_scan_covers_the_templates_modules_and_scripts(self):
         assert len(coverage.templates()) > 100
         assert len(coverage.python_modules()) > 200
@@ -108,3 +114,25 @@ class TestTheCheckerCatchesAnUnmarkedString:
             "/* 图表 */\n// 说明 'quoted'\nconst url = 'http://x/y'; // 单位\nlabel.textContent = \"亿元\";\n",
         )
         assert [f.split(": ")[0] for f in coverage.script_findings(path)] == [f"{coverage.rel(path)}:4"]
+
+
+class TestTheCheckerCatchesAnEagerNotification:
+    def test_a_title_translated_at_once_directly_or_through_a_name_is_caught(self, tmp_path):
+        path = sample(
+            tmp_path,
+            "services.py",
+            "from django.utils.translation import gettext as _, gettext_lazy\n"
+            "from sanlian.core.i18n import Text\n"
+            "def approve(users, report, ok):\n"
+            "    notification_send(recipients=users, title=_('已通过'))\n"
+            "    title = _('通过:%(y)s') if ok else _('退回:%(y)s')\n"
+            "    notification_send(recipients=users, title=title % {'y': report.year}, body=report.comment)\n"
+            "    for who, text in [(users, _('提醒'))]:\n"
+            "        notify(who, text, url='')\n"
+            "    errors = {}\n"
+            "    errors['x'] = _('错误')\n"
+            "    lazy = gettext_lazy('通过:%(y)s')\n"
+            "    notification_send(recipients=users, title=Text(lazy, {'y': report.year}), body=report.comment)\n"
+            "    notify(users, gettext_lazy('提醒'), url='', body=errors)\n",
+        )
+        assert [f.split(": ")[0].rsplit(":", 1)[1] for f in coverage.notification_findings(path)] == ["4", "6", "8"]
