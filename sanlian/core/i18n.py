@@ -27,6 +27,13 @@ class Text:
     def __repr__(self) -> str:
         return f"Text({str(self.message)!r}, {self.params!r})"
 
+    def __add__(self, other) -> "Text":
+        """Text + "(comment)": the two rendered side by side."""
+        return Text("%(a)s%(b)s", {"a": self, "b": other})
+
+    def __radd__(self, other) -> "Text":
+        return Text("%(a)s%(b)s", {"a": other, "b": self})
+
     def __eq__(self, other) -> bool:
         return isinstance(other, Text) and (str(self.message), self.params) == (str(other.message), other.params)
 

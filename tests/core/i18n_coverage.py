@@ -130,7 +130,7 @@ def template_findings(path: Path, text: str | None = None) -> list[str]:
 
 def _gettext_names(tree: ast.Module) -> set[str]:
     """The names this module calls gettext by (`gettext as _`, `gettext_lazy as _l`, …)."""
-    names = set()
+    names = set(GETTEXT)
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
             names |= {alias.asname or alias.name for alias in node.names if alias.name in GETTEXT}
@@ -355,3 +355,32 @@ def notification_findings(path: Path, text: str | None = None) -> list[str]:
             if any(_is_eager(argument, eager, tainted) for argument in arguments):
                 findings.append(f"{rel(path)}:{call.lineno}: {_called(call)}() in {function.name}")
     return sorted(set(findings))
+
+
+# --- Translations fixed at import time ---------------------------------------------------------------------
+
+
+def import_time_findings(path: Path, text: str | None = None) -> list[str]:
+    """gettext (not gettext_lazy) called in a module's or a class's body, or a lazy text formatted there with %:
+    it runs once, at import, in the default language, so a form label or a constant never follows the reader."""
+    text = path.read_text(encoding="utf-8") if text is None else text
+    if "gettext" not in text:
+        return []
+    tree = ast.parse(text)
+    eager = _eager_names(tree)
+    lazy = _gettext_names(tree) - eager
+    findings = []
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                continue  # runs when called, in the language active then
+            formatted = isinstance(child, ast.BinOp) and isinstance(child.op, ast.Mod)
+            if (isinstance(child, ast.Call) and _called(child) in eager) or (
+                formatted and isinstance(child.left, ast.Call) and _called(child.left) in lazy
+            ):
+                findings.append(f"{rel(path)}:{child.lineno}: {ast.unparse(child)[:100]}")
+            visit(child)
+
+    visit(tree)
+    return findings

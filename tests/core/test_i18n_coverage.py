@@ -33,6 +33,10 @@ class TestTheCodebase:
         findings = [f for path in modules for f in coverage.notification_findings(path)]
         assert not findings, "\n".join(["Pass Text(gettext_lazy(...), params) or gettext_lazy(...):", *findings])
 
+    def test_no_translation_is_fixed_at_import_time(self):
+        findings = [f for path in coverage.python_modules() for f in coverage.import_time_findings(path)]
+        assert not findings, "\n".join(["Translated once, at import (use gettext_lazy / Text):", *findings])
+
     def test_the_scan_covers_the_templates_modules_and_scripts(self):
         assert len(coverage.templates()) > 100
         assert len(coverage.python_modules()) > 200
@@ -136,3 +140,19 @@ class TestTheCheckerCatchesAnEagerNotification:
             "    notify(users, gettext_lazy('提醒'), url='', body=errors)\n",
         )
         assert [f.split(": ")[0].rsplit(":", 1)[1] for f in coverage.notification_findings(path)] == ["4", "6", "8"]
+
+
+class TestTheCheckerCatchesATranslationFixedAtImport:
+    def test_gettext_or_a_formatted_lazy_text_in_a_class_body_is_caught_and_one_in_a_function_is_not(self, tmp_path):
+        path = sample(
+            tmp_path,
+            "forms.py",
+            "from django.utils.translation import gettext, gettext_lazy as _\n"
+            "class F:\n"
+            "    label = _('名称')\n"
+            "    help = _('上限 %(n)s MB') % {'n': 32}\n"
+            "    title = gettext('标题')\n"
+            "    def clean(self):\n"
+            "        return gettext('错误') + _('上限 %(n)s MB') % {'n': 1}\n",
+        )
+        assert [f.split(": ")[0].rsplit(":", 1)[1] for f in coverage.import_time_findings(path)] == ["4", "5"]

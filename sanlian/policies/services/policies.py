@@ -379,8 +379,8 @@ def grant_decide(*, actor, grant: Grant, confirm: bool, note: str = "", amount=N
         now=now,
     )
     recipients = list(grant.enterprise.users.filter(is_active=True))
-    title = (
-        Text(gettext_lazy("政策兑现已确认:%(t)s") if confirm else gettext_lazy("政策兑现未通过:%(t)s")),
+    title = Text(
+        gettext_lazy("政策兑现已确认:%(t)s") if confirm else gettext_lazy("政策兑现未通过:%(t)s"),
         {"t": grant.version.title},
     )
     notification_send(recipients=recipients, title=title, body=note, url=reverse("policies:mine"), now=now)
