@@ -25,6 +25,11 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 OWN_NAMES = {"简体中文"}
 # Who opens the pages: the world's owners (their objects' pages render in full) and the A side's roles.
 READERS = ("ent_b", "xz", "reviewer_b", "ent_admin", "town_officer", "talent")
+# Pages whose Chinese is data that is not in the database, with the reason.
+NOT_CHECKED = {
+    "imports:mapping": "pairs the uploaded sheet's own headers (a file, not a table) with the canonical Chinese "
+    "headers the parser reads in any UI language (tests/core/i18n_coverage.py: VOCABULARY)",
+}
 ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-description"}
 
 
@@ -102,7 +107,7 @@ def test_every_page_a_user_can_open_is_english_apart_from_the_records(who, world
     client = english_client(reader(world, who))
     opened, leaks = 0, {}
     for key in PAGES:
-        if key.startswith("^") or key.startswith("api:") or key in ("logout", "set_language"):
+        if key.startswith("^") or key.startswith("api:") or key in ("logout", "set_language", *NOT_CHECKED):
             continue
         response = client.get(page_url(key, world))
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
