@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from sanlian.core import account_views, audit_views
 from sanlian.core import views as core_views
@@ -32,8 +31,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("care-mode/", core_views.care_mode, name="care-mode"),
-    # Visitors choose their language before logging in too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Visitors choose their language before logging in too; a signed-in user's choice is remembered.
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("enterprises/", include("sanlian.enterprises.urls")),
     path("cockpit/", include("sanlian.dashboard.urls")),
     path("policies/", include("sanlian.policies.urls")),

@@ -7,6 +7,7 @@ from base64 import b32encode
 from binascii import unhexlify
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -175,3 +176,13 @@ def otp_device_install(*, user, key_hex: str) -> TOTPDevice:
         return device
     TOTPDevice.objects.filter(user=user).delete()
     return TOTPDevice.objects.create(user=user, name=TOTP_NAME, key=key_hex, confirmed=True)
+
+
+def user_language_save(*, user, language: str) -> bool:
+    """Remember the interface language a signed-in user chose, so their emails and SMS are written in it;
+    returns whether it changed. An unknown code changes nothing."""
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return False
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True

@@ -4,12 +4,14 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -124,3 +126,14 @@ def backup_codes(request):
         return _no_store(render(request, "core/account/backup_codes.html", {"codes": codes, "next": ""}))
     left = sum(d.token_set.count() for d in StaticDevice.objects.filter(user=user, confirmed=True))
     return render(request, "core/account/backup_codes.html", {"codes": None, "left": left})
+
+
+@login_not_required
+def set_language(request):
+    """Django's language switch (a cookie, for visitors too), and for a signed-in user the language their
+    emails and SMS follow from now on."""
+    response = i18n_views.set_language(request)
+    chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen is not None and request.user.is_authenticated:
+        account_services.user_language_save(user=request.user, language=chosen.value)
+    return response

@@ -250,6 +250,14 @@ class NotificationOut(Schema):
     created_at: datetime
     read_at: datetime | None
 
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.shown_title  # in the language of the request
+
+    @staticmethod
+    def resolve_body(obj) -> str:
+        return obj.shown_body
+
 
 class InboxFilters(Schema):
     topic: TopicOrAny = Field("", description="类别 / topic")

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from encrypted_fields.fields import EncryptedCharField
 
 
@@ -45,6 +45,8 @@ class User(AbstractUser):
     # When the password was last set: officers and superusers must change it every
     # SANLIAN_PASSWORD_MAX_AGE_DAYS. Null (accounts older than the field) counts as expired for them.
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # The language the user last chose while signed in: their emails and SMS are written in it.
+    language = models.CharField(_("界面语言"), max_length=16, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -150,8 +152,10 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("收件人"),
     )
+    # title and body in the default language; the other languages' renderings, where they differ, in translations.
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
+    translations = models.JSONField(_("其他语言"), default=dict, blank=True)  # {"en": {"title": …, "body": …}}
     url = models.CharField(_("链接"), max_length=300, blank=True)
     channels = models.JSONField(_("渠道"), default=list)
     topic = models.CharField(_("类别"), max_length=16, choices=Topic.choices, default=Topic.OTHER)
@@ -167,7 +171,21 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self):
-        return self.title
+        return self.shown_title
+
+    def in_language(self, code: str | None) -> tuple[str, str]:
+        """(title, body) as rendered for the language `code` at send time; the default language otherwise."""
+        other = self.translations.get(code or "") or {}
+        return other.get("title", self.title), other.get("body", self.body)
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (the language active while a page or an API answer is built)."""
+        return self.in_language(get_language())[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self.in_language(get_language())[1]
 
 
 class NotificationPreference(models.Model):

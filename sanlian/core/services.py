@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -71,7 +71,7 @@ def audit_record(
         target_id=target_id,
         enterprise_id=enterprise_id,
         changes=changes or {},
-        note=note,
+        note=str(note),  # a lazy text is written down in the language active now
         created_at=now or timezone.now(),
         **fields,
     )
@@ -106,17 +106,33 @@ AUDIT_COLUMNS = (
 )  # fmt: skip
 
 
+def notification_renderings(title, body="") -> tuple[str, str, dict]:
+    """(title, body) in the default language and {language: {"title", "body"}} for each other language whose
+    rendering differs. `title` and `body` are a Text, a lazy translation or a plain string (data such as a
+    reviewer's comment, the same in every language); each is rendered with that language active."""
+    rendered = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            rendered[code] = {"title": str(title).strip()[:200], "body": str(body or "").strip()}
+    default = rendered.pop(settings.LANGUAGE_CODE)
+    others = {code: text for code, text in rendered.items() if text != default}
+    return default["title"], default["body"], others
+
+
 def notification_send(
     *,
     recipients,
-    title: str,
-    body: str = "",
+    title,
+    body="",
     url: str = "",
     channels: tuple[str, ...] = ("inbox", "email"),
     now: datetime | None = None,
 ) -> list[Notification]:
     """Put a message in each recipient's inbox and queue email/SMS delivery after commit.
 
+    `title` and `body` are rendered in every language now (see notification_renderings: pass
+    notifications.Text or gettext_lazy, never an already translated string), so each reader sees the message,
+    and gets its email and SMS, in their own language.
     The message's topic follows its link; a recipient who muted the topic's inbox badge gets it filed as read,
     and email and SMS go out as the recipient chose (at once, in the daily digest, or not at all).
     """
@@ -127,11 +143,12 @@ def notification_send(
     topic = topic_of(url)
     recipients = list(recipients)
     chosen = deliveries([user.pk for user in recipients], [topic])
+    title, body, others = notification_renderings(title, body)
     notifications = Notification.objects.bulk_create(
         [
             Notification(
-                recipient=user, title=title, body=body, url=url, channels=list(channels), topic=topic,
-                created_at=created_at,
+                recipient=user, title=title, body=body, translations=others, url=url, channels=list(channels),
+                topic=topic, created_at=created_at,
                 read_at=None if chosen.get((user.pk, topic), DEFAULT).in_app else created_at,
             )
             for user in recipients
@@ -263,11 +280,12 @@ def notification_digests_send(*, now: datetime) -> int:
         user = notes[0].recipient if notes else None
         if user is None or not user.email:
             continue
-        lines = [f"· {timezone.localtime(n.created_at):%m-%d %H:%M} {n.title}" for n in notes[:DIGEST_LIMIT]]
-        if len(notes) > DIGEST_LIMIT:
-            lines.append(_("…… 另有 %(n)s 条") % {"n": len(notes) - DIGEST_LIMIT})
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            lines = [f"· {timezone.localtime(n.created_at):%m-%d %H:%M} {n.shown_title}" for n in notes[:DIGEST_LIMIT]]
+            if len(notes) > DIGEST_LIMIT:
+                lines.append(_("…… 另有 %(n)s 条") % {"n": len(notes) - DIGEST_LIMIT})
+            subject = _("%(site)s · 每日消息摘要(%(n)s 条)") % {"site": settings.SANLIAN_SITE_NAME, "n": len(notes)}
         inbox = f"{settings.SANLIAN_BASE_URL}/inbox/"
-        subject = _("%(site)s · 每日消息摘要(%(n)s 条)") % {"site": settings.SANLIAN_SITE_NAME, "n": len(notes)}
         send_mail(subject, "\n".join(lines) + f"\n\n{inbox}", settings.DEFAULT_FROM_EMAIL, [user.email])
         Notification.objects.filter(pk__in=[n.pk for n in notes]).update(emailed_at=now)
         sent += 1

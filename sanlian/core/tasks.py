@@ -26,14 +26,15 @@ def deliver_notifications(*, notification_ids: list[int]) -> int:
     for note in notes:
         user, delivery = note.recipient, chosen.get((note.recipient_id, note.topic), DEFAULT)
         wants_email = delivery.email == NotificationPreference.Email.IMMEDIATE
+        title, body = note.in_language(user.language)  # the recipient's language, or the default
         if "email" in note.channels and wants_email and note.emailed_at is None and user.email:
             link = f"{settings.SANLIAN_BASE_URL}{note.url}" if note.url.startswith("/") else note.url
-            send_mail(note.title, f"{note.body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
+            send_mail(title, f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
             Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
             sent += 1
         if "sms" in note.channels and delivery.sms and note.sms_sent_at is None and user.phone:
             gateway = gateway or get_gateway()
-            gateway.send(user.phone, note.title)
+            gateway.send(user.phone, title)
             Notification.objects.filter(pk=note.pk).update(sms_sent_at=timezone.now())
             sent += 1
     return sent

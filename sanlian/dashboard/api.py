@@ -17,7 +17,9 @@ router = Router(tags=["stats"])
 
 class StatsQuery(Schema):
     town: str = Field("", description="镇/街道代码或名称;默认为本人所属镇 / town code or name")
-    year: int | None = Field(None, ge=1990, le=2100, description="年度;默认为最近有审核通过年报的年度")
+    year: int | None = Field(
+        None, ge=1990, le=2100, description="年度;默认为最近有审核通过年报的年度 / year, the latest approved by default"
+    )
 
 
 class RevenueYear(Schema):
@@ -69,7 +71,9 @@ class TalentLevelRow(Schema):
 
 
 class TalentIndustryRow(Schema):
-    code: str = Field(description="集群代码;other = 其他产业;空 = 生物医药(未归类)")
+    code: str = Field(
+        description="集群代码;other = 其他产业;空 = 生物医药(未归类)/ cluster code, other, or empty: unclassified"
+    )
     name: str
     biomedical: bool
     talents: int

@@ -16,11 +16,17 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from sanlian.core.exports import inert
 
-MONEY_FORMAT = '#,##0.00"元"'
 RATIO_FORMAT = "0.00%"
 INT_FORMAT = "#,##0"
 YEAR_FORMAT = "0"
-NUMBER_FORMATS = {"money": MONEY_FORMAT, "ratio": RATIO_FORMAT, "int": INT_FORMAT, "year": YEAR_FORMAT}
+NUMBER_FORMATS = {"ratio": RATIO_FORMAT, "int": INT_FORMAT, "year": YEAR_FORMAT}
+
+
+def money_format() -> str:
+    """Yuan with two decimals and the unit in the reader's language: 1,234.00元 or 1,234.00 yuan."""
+    return f'#,##0.00"{_("元")}"'
+
+
 _SHEET_TITLE_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -217,7 +223,7 @@ def _write_cell(cell, value, kind: str) -> None:
     else:
         cell.value = inert(str(value))  # a name typed as "=…" stays text, never a formula
         return
-    cell.number_format = NUMBER_FORMATS[kind]
+    cell.number_format = money_format() if kind == "money" else NUMBER_FORMATS[kind]
     cell.alignment = Alignment(horizontal="right")
 
 
@@ -253,7 +259,7 @@ def workbook_bytes(figures: dict, keys: Iterable[str] | None = None) -> bytes:
         for r, row in enumerate(rows, start=2):
             for col, (value, kind) in enumerate(row, start=1):
                 _write_cell(ws.cell(row=r, column=col), value, kind)
-                shown = f"{value:,.2f}元" if kind == "money" and value is not None else str(value or "")
+                shown = f"{value:,.2f}{_('元')}" if kind == "money" and value is not None else str(value or "")
                 widths[col - 1] = max(widths[col - 1], _display_width(shown))
         for col, width in enumerate(widths, start=1):
             ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = min(max(width + 2, 10), 60)

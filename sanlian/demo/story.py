@@ -8,7 +8,7 @@ messages exactly as in real use.
 
 from datetime import datetime
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanlian.core.services import notification_send
 from sanlian.enterprises import services as registry
@@ -65,8 +65,8 @@ def welcome(users) -> None:
             continue
         notification_send(
             recipients=[user],
-            title=_("欢迎使用三链 · 产业集群公共服务平台"),
-            body=_("这是演示账号,数据为演示生成(三家公开报道中的企业除外),可放心操作。"),
+            title=gettext_lazy("欢迎使用三链 · 产业集群公共服务平台"),
+            body=gettext_lazy("这是演示账号,数据为演示生成(三家公开报道中的企业除外),可放心操作。"),
             channels=("inbox",),
             now=WELCOME_AT,
         )

@@ -224,7 +224,7 @@ class EnterpriseIn(Schema):
     uscc_override_reason: str = Field(
         "", description="校验位错误时工作人员填写的例外说明 / an officer's reason for a bad check character"
     )
-    industry_code: str = Field(description="GB/T 4754-2017 行业代码(2–4位数字)")
+    industry_code: str = Field(description="GB/T 4754-2017 行业代码(2–4位数字)/ industry code, 2–4 digits")
     is_biomedical: bool = False
     cluster: str | None = Field(None, description="产业集群代码 / cluster code")
     is_gene_related: bool = False

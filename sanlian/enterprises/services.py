@@ -12,7 +12,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.models import Role
 from sanlian.core.permissions import has_perm, require
@@ -421,14 +423,16 @@ def _notify_report(*, report: AnnualReport, action: str, now) -> None:
             "region"
         )
         recipients = [u for u in officers if enterprise.town.path.startswith(u.region.path)]
-        title = _("%(name)s 提交了%(year)s年度年报,待审核") % {"name": enterprise.name, "year": report.year}
+        title = Text(
+            gettext_lazy("%(name)s 提交了%(year)s年度年报,待审核"), {"name": enterprise.name, "year": report.year}
+        )
         notification_send(recipients=recipients, title=title, url=url, now=now)
         return
     recipients = list(User.objects.filter(enterprise=enterprise, is_active=True))
     if action == "approve":
-        title = _("您的%(year)s年度年报已审核通过") % {"year": report.year}
+        title = Text(gettext_lazy("您的%(year)s年度年报已审核通过"), {"year": report.year})
     else:
-        title = _("您的%(year)s年度年报被退回,请修改后重新提交") % {"year": report.year}
+        title = Text(gettext_lazy("您的%(year)s年度年报被退回,请修改后重新提交"), {"year": report.year})
     notification_send(recipients=recipients, title=title, body=report.review_comment, url=url, now=now)
 
 

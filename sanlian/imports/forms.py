@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sanlian.core.i18n import Text
 from sanlian.core.uploads import TABLES, checked_file
 
 from .engine import MAX_IMPORT_BYTES
@@ -11,8 +12,10 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("导入类型"), choices=ImportKind.choices)
     file = forms.FileField(
         label=_("文件(.xlsx 或 .csv)"),
-        help_text=_("表头可在前 20 行内;金额列可在表头注明单位,如“注册资本(万元)”;上限 %(mb)s MB")
-        % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)},
+        help_text=Text(  # formatted when the form is shown, in the reader's language (not once, at import)
+            _("表头可在前 20 行内;金额列可在表头注明单位,如“注册资本(万元)”;上限 %(mb)s MB"),
+            {"mb": MAX_IMPORT_BYTES // (1024 * 1024)},
+        ),
     )
     sheet = forms.CharField(label=_("工作表"), required=False, max_length=100, help_text=_("留空则读取第一张工作表"))
     template = forms.ModelChoiceField(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.rowpipe import BOOL, CHOICE, DATE, DECIMAL, INT, Column, ParsedRow
 from sanlian.core.services import audit_records, jsonable
 from sanlian.core.sheets import compact
@@ -160,5 +161,5 @@ class SpaceListingImporter(Importer):
             if row.plan[0].status == Status.PENDING and (row.outcome == "created" or "status" in row.plan[1]):
                 pending.setdefault(row.plan[0].park.town_id, []).append(row.plan[0])
         for town_id, listings in pending.items():
-            title = _("%(count)s 条导入的空间房源待核验") % {"count": len(listings)}
+            title = Text(gettext_lazy("%(count)s 条导入的空间房源待核验"), {"count": len(listings)})
             notify(town_officers(town_id), title, reverse("space:manage"), now)

@@ -11,7 +11,7 @@ from sanlian.core.downloads import download
 from sanlian.core.forms import apply_service_errors
 from sanlian.core.jobs import enqueue
 from sanlian.core.permissions import has_perm, require
-from sanlian.core.rowpipe import locate_header, suggest_field
+from sanlian.core.rowpipe import WAN_YUAN, YUAN, locate_header, suggest_field
 from sanlian.core.sheets import SheetError, normalise, read_table
 
 from . import selectors, services
@@ -128,7 +128,7 @@ def job_mapping(request, pk):
     if request.method == "POST":
         mapping = {h: request.POST.get(f"col-{i}", "") for i, h in enumerate(headers)}
         units = {c.field: request.POST.get(f"unit-{c.field}") for c in importer.columns if c.kind == "money"
-                 and request.POST.get(f"unit-{c.field}") in ("元", "万元")}  # fmt: skip
+                 and request.POST.get(f"unit-{c.field}") in (YUAN, WAN_YUAN)}  # fmt: skip
         try:
             if request.POST.get("template_name", "").strip():
                 services.import_template_save(actor=request.user, kind=job.kind, name=request.POST["template_name"],
@@ -146,4 +146,5 @@ def job_mapping(request, pk):
     return render(request, "imports/mapping.html", {
         "job": job, "rows": rows, "choices": choices, "money": money, "error": error,
         "units": (job.mapping or {}).get("units") or {},
+        "unit_choices": [(YUAN, _("元")), (WAN_YUAN, _("万元"))],
     })  # fmt: skip

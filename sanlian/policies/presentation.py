@@ -7,6 +7,7 @@ Labels and units come from the fact catalogue in the reader's language, so store
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sanlian.core.templatetags.money import wan
 
@@ -25,7 +26,11 @@ OP_TEXT = {
     "not contains": "∌",
     "contains any": "∋",
 }
-GROUP_TEXT = {"all": "以下条件全部满足", "any": "以下条件满足其一", "not": "不满足以下条件"}
+GROUP_TEXT = {
+    "all": gettext_noop("以下条件全部满足"),
+    "any": gettext_noop("以下条件满足其一"),
+    "not": gettext_noop("不满足以下条件"),
+}
 
 
 # Facts whose values are reference codes, shown by their names.

@@ -61,7 +61,7 @@ class TestExport:
         last = sheet[6]
         assert last[0].value == 2023
         assert isinstance(last[1].value, float | int) and Decimal(str(last[1].value)) == Decimal("188000000.75")
-        assert last[1].number_format == exports.MONEY_FORMAT
+        assert last[1].number_format == exports.money_format() == '#,##0.00"元"'
         assert last[3].value == 0.5667 and last[3].number_format == exports.RATIO_FORMAT
 
     def test_clusters_parks_and_key_enterprises_match_the_figures(self, workbook):

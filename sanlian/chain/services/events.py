@@ -19,7 +19,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.models import ENTERPRISE_ROLES, User
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.services import apply_changes, audit_record, jsonable, notification_send
@@ -82,7 +84,7 @@ def _enterprise_users(enterprise_ids) -> dict[int, list[User]]:
     return users
 
 
-def _tell(enterprise_id: int, *, title: str, body: str = "", event: MatchEvent, now: datetime) -> None:
+def _tell(enterprise_id: int, *, title, body="", event: MatchEvent, now: datetime) -> None:
     recipients = _enterprise_users([enterprise_id]).get(enterprise_id, [])
     if recipients:
         notification_send(
@@ -234,7 +236,7 @@ def event_save(*, actor, data: dict, event: MatchEvent | None = None, now: datet
     return event
 
 
-def _expire(meetings: list[MeetingRequest], *, now: datetime, reason: str) -> int:
+def _expire(meetings: list[MeetingRequest], *, now: datetime, reason) -> int:
     """Mark pending requests expired (if still pending) and tell each requester; returns how many lapsed."""
     if not meetings:
         return 0
@@ -245,8 +247,10 @@ def _expire(meetings: list[MeetingRequest], *, now: datetime, reason: str) -> in
         if recipients:
             notification_send(
                 recipients=recipients,
-                title=_("您向%(name)s发出的洽谈邀约(%(slot)s)已过期")
-                % {"name": meeting.recipient.enterprise.name, "slot": _slot_label(meeting.slot)},
+                title=Text(
+                    gettext_lazy("您向%(name)s发出的洽谈邀约(%(slot)s)已过期"),
+                    {"name": meeting.recipient.enterprise.name, "slot": _slot_label(meeting.slot)},
+                ),
                 body=reason,
                 url=reverse("chain:event", args=[meeting.event_id]),
                 now=now,
@@ -290,7 +294,7 @@ def event_set_status(*, actor, event: MatchEvent, status: str, now: datetime) ->
             .select_related("slot", "requester__enterprise", "recipient__enterprise")
             .filter(event=event, status=M.REQUESTED)
         )
-        _expire(pending, now=now, reason=_("对接会已结束,未回复的邀约自动失效"))
+        _expire(pending, now=now, reason=gettext_lazy("对接会已结束,未回复的邀约自动失效"))
     audit_record(actor=actor, action="event.status", target=event, changes={"status": [old, status]}, now=now)
     return event
 
@@ -492,7 +496,10 @@ def meeting_request(
     )
     _tell(
         recipient.enterprise_id,
-        title=_("%(name)s邀请贵企业在 %(slot)s 洽谈") % {"name": requester.enterprise.name, "slot": _slot_label(slot)},
+        title=Text(
+            gettext_lazy("%(name)s邀请贵企业在 %(slot)s 洽谈"),
+            {"name": requester.enterprise.name, "slot": _slot_label(slot)},
+        ),
         body=message,
         event=event,
         now=now,
@@ -518,7 +525,7 @@ def _decline_collisions(meeting: MeetingRequest, *, actor, now: datetime) -> int
     actor_enterprise = getattr(actor, "enterprise_id", None)
     for other in colliding:
         busy = names.get(other.recipient_id) or names.get(other.requester_id)
-        note = _("%(name)s已确认该时段的其他洽谈,此邀约由系统自动婉拒") % {"name": busy}
+        note = Text(gettext_lazy("%(name)s已确认该时段的其他洽谈,此邀约由系统自动婉拒"), {"name": busy})
         audit_record(
             actor=actor,
             action="meeting.auto_decline",
@@ -528,11 +535,14 @@ def _decline_collisions(meeting: MeetingRequest, *, actor, now: datetime) -> int
             note=note,
             now=now,
         )
-        title = _("%(requester)s → %(recipient)s 的洽谈邀约(%(slot)s)已自动婉拒") % {
-            "requester": other.requester.enterprise.name,
-            "recipient": other.recipient.enterprise.name,
-            "slot": _slot_label(other.slot),
-        }
+        title = Text(
+            gettext_lazy("%(requester)s → %(recipient)s 的洽谈邀约(%(slot)s)已自动婉拒"),
+            {
+                "requester": other.requester.enterprise.name,
+                "recipient": other.recipient.enterprise.name,
+                "slot": _slot_label(other.slot),
+            },
+        )
         recipients = [
             user
             for side in (other.requester, other.recipient)
@@ -601,10 +611,14 @@ def meeting_answer(*, actor, request: MeetingRequest, accept: bool, now: datetim
         note=_("同时自动婉拒 %(n)s 个冲突邀约") % {"n": declined} if declined else "",
         now=now,
     )
-    title = _("%(name)s接受了您的洽谈邀约(%(slot)s)") if accept else _("%(name)s婉拒了您的洽谈邀约(%(slot)s)")
+    title = (
+        gettext_lazy("%(name)s接受了您的洽谈邀约(%(slot)s)")
+        if accept
+        else gettext_lazy("%(name)s婉拒了您的洽谈邀约(%(slot)s)")
+    )
     _tell(
         meeting.requester.enterprise_id,
-        title=title % {"name": meeting.recipient.enterprise.name, "slot": _slot_label(meeting.slot)},
+        title=Text(title, {"name": meeting.recipient.enterprise.name, "slot": _slot_label(meeting.slot)}),
         event=meeting.event,
         now=now,
     )
@@ -645,7 +659,10 @@ def meeting_cancel(*, actor, request: MeetingRequest, reason: str = "", now: dat
     )
     _tell(
         other.enterprise_id,
-        title=_("%(name)s取消了 %(slot)s 的洽谈") % {"name": mine.enterprise.name, "slot": _slot_label(meeting.slot)},
+        title=Text(
+            gettext_lazy("%(name)s取消了 %(slot)s 的洽谈"),
+            {"name": mine.enterprise.name, "slot": _slot_label(meeting.slot)},
+        ),
         body=reason,
         event=meeting.event,
         now=now,
@@ -665,4 +682,4 @@ def meeting_requests_expire(*, now: datetime) -> int:
             .filter(status=M.REQUESTED, expires_at__lte=now)
             .order_by("expires_at", "pk")
         )
-        return _expire(due, now=now, reason=_("对方未在回复截止时间前回复,邀约已自动过期"))
+        return _expire(due, now=now, reason=gettext_lazy("对方未在回复截止时间前回复,邀约已自动过期"))

@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.permissions import require
 from sanlian.core.services import audit_record, jsonable
@@ -108,14 +110,14 @@ def interest_express(*, actor, posting: Posting, note: str = "", now: datetime |
     names = {"enterprise": actor.enterprise.name, "title": posting.title, "owner": posting.enterprise.name}
     notify(
         enterprise_users(posting.enterprise_id),
-        _("%(enterprise)s 对您发布的「%(title)s」表达了对接意向") % names,
+        Text(gettext_lazy("%(enterprise)s 对您发布的「%(title)s」表达了对接意向"), names),
         body=note,
         url=posting_url(posting),
         now=now,
     )
     notify(
         town_officers(posting.enterprise.town),
-        _("%(enterprise)s 对 %(owner)s 的「%(title)s」表达了对接意向,待撮合") % names,
+        Text(gettext_lazy("%(enterprise)s 对 %(owner)s 的「%(title)s」表达了对接意向,待撮合"), names),
         body=note,
         url=posting_url(posting),
         now=now,
@@ -214,15 +216,20 @@ def _notify_broker(*, interest: Interest, action: str, now: datetime) -> None:
     owners, others = enterprise_users(posting.enterprise_id), enterprise_users(interest.enterprise_id)
     url = posting_url(posting)
     if action == "introduce":
-        notify(owners, _("已为您引荐 %(other)s,对接「%(title)s」") % names, url=url, now=now)
-        notify(others, _("已为您引荐 %(owner)s,对接「%(title)s」") % names, url=url, now=now)
+        notify(owners, Text(gettext_lazy("已为您引荐 %(other)s,对接「%(title)s」"), names), url=url, now=now)
+        notify(others, Text(gettext_lazy("已为您引荐 %(owner)s,对接「%(title)s」"), names), url=url, now=now)
     elif action == "decline":
         body = interest.outcome_note
-        notify(others, _("您对「%(title)s」的对接意向暂未引荐") % names, body=body, url=url, now=now)
+        notify(others, Text(gettext_lazy("您对「%(title)s」的对接意向暂未引荐"), names), body=body, url=url, now=now)
     elif action == "signed":
-        notify(owners + others, _("%(owner)s 与 %(other)s 就「%(title)s」的合作已登记为签约") % names, url=url, now=now)
+        notify(
+            owners + others,
+            Text(gettext_lazy("%(owner)s 与 %(other)s 就「%(title)s」的合作已登记为签约"), names),
+            url=url,
+            now=now,
+        )
     elif action == "no_deal":
-        title = _("%(owner)s 与 %(other)s 就「%(title)s」的对接已登记为未成交") % names
+        title = Text(gettext_lazy("%(owner)s 与 %(other)s 就「%(title)s」的对接已登记为未成交"), names)
         notify(owners + others, title, url=url, now=now)
 
 

@@ -13,8 +13,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanlian.core.fields import to_yuan
+from sanlian.core.i18n import Text
 from sanlian.core.locks import lock_row
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import has_perm, require
@@ -235,10 +237,10 @@ def enterprise_users(enterprise_id: int) -> list[User]:
     return list(User.objects.filter(enterprise_id=enterprise_id, is_active=True))
 
 
-def notify(recipients, title: str, *, url: str, body: str = "", now: datetime) -> None:
+def notify(recipients, title, *, url: str, body: str = "", now: datetime) -> None:
     recipients = [user for user in recipients if user is not None]
     if recipients:
-        notification_send(recipients=recipients, title=title[:200], body=body, url=url, now=now)
+        notification_send(recipients=recipients, title=title, body=body, url=url, now=now)
 
 
 def posting_url(posting: Posting) -> str:
@@ -379,7 +381,7 @@ def posting_submit(*, actor, posting: Posting, now: datetime | None = None) -> P
     names = {"enterprise": posting.enterprise.name, "title": posting.title}
     notify(
         town_officers(posting.enterprise.town),
-        _("%(enterprise)s 提交了供需信息「%(title)s」,待审核") % names,
+        Text(gettext_lazy("%(enterprise)s 提交了供需信息「%(title)s」,待审核"), names),
         url=posting_url(posting),
         now=now,
     )
@@ -436,9 +438,9 @@ def posting_review(*, actor, posting: Posting, action: str, comment: str = "", n
     )
     names = {"title": posting.title, "date": posting.expires_date.isoformat() if posting.expires_date else ""}
     title = (
-        _("您的供需信息「%(title)s」已审核发布,有效期至 %(date)s") % names
+        Text(gettext_lazy("您的供需信息「%(title)s」已审核发布,有效期至 %(date)s"), names)
         if action == "publish"
-        else _("您的供需信息「%(title)s」未通过审核,请修改后重新提交") % names
+        else Text(gettext_lazy("您的供需信息「%(title)s」未通过审核,请修改后重新提交"), names)
     )
     notify(enterprise_users(posting.enterprise_id), title, body=comment, url=posting_url(posting), now=now)
     document_refresh(kind="posting", object_id=posting.pk)
@@ -540,7 +542,7 @@ def posting_close(*, actor, posting: Posting, no_local_partner: bool = False, no
     if getattr(actor, "enterprise_id", None) != posting.enterprise_id:
         notify(
             enterprise_users(posting.enterprise_id),
-            _("您的供需信息「%(title)s」已由工作人员关闭") % {"title": posting.title},
+            Text(gettext_lazy("您的供需信息「%(title)s」已由工作人员关闭"), {"title": posting.title}),
             url=posting_url(posting),
             now=now,
         )
@@ -575,7 +577,7 @@ def postings_expire(*, now: datetime) -> int:
         )
         notify(
             enterprise_users(posting.enterprise_id),
-            _("您的供需信息「%(title)s」已过期,如仍有需要可以续期") % {"title": posting.title},
+            Text(gettext_lazy("您的供需信息「%(title)s」已过期,如仍有需要可以续期"), {"title": posting.title}),
             url=posting_url(posting),
             now=now,
         )

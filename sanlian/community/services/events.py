@@ -12,7 +12,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.locks import lock_row
 from sanlian.core.models import Role
 from sanlian.core.permissions import in_scope, require
@@ -143,7 +145,8 @@ def event_transition(*, actor, event: Event, action: str, now: datetime) -> Even
     if action == "cancel":
         live = Registration.objects.filter(event=event, status__in=Registration.LIVE).select_related("user")
         notification_send(
-            recipients=[r.user for r in live], title=_("活动已取消:%(title)s") % {"title": event.title},
+            recipients=[r.user for r in live],
+            title=Text(gettext_lazy("活动已取消:%(title)s"), {"title": event.title}),
             url=reverse("events:detail", args=[event.pk]), now=now,
         )  # fmt: skip
     document_refresh(kind="event", object_id=event.pk)
@@ -202,12 +205,12 @@ def _promote_waitlisted(event: Event, now: datetime) -> Registration | None:
     first.save(update_fields=["status", "waitlist_position", "updated_at"])
     audit_record(actor=None, action="activity.promote", target=first, changes={"status": first.status}, now=now)
     title = (
-        _("候补成功,您已获得活动名额:%(title)s")
+        gettext_lazy("候补成功,您已获得活动名额:%(title)s")
         if first.status == Registration.Status.APPROVED
-        else _("候补成功,您的活动报名进入审核:%(title)s")
+        else gettext_lazy("候补成功,您的活动报名进入审核:%(title)s")
     )
     notification_send(
-        recipients=[first.user], title=title % {"title": event.title}, url=reverse("events:mine"), now=now
+        recipients=[first.user], title=Text(title, {"title": event.title}), url=reverse("events:mine"), now=now
     )
     return first
 
@@ -242,9 +245,16 @@ def registration_transition(*, actor, registration: Registration, action: str, n
         actor=actor, action=f"activity.{action}", target=registration, changes={"status": [before, target]}, now=now
     )
     if action in ("approve", "reject") and registration.user_id != actor.pk:
-        title = _("您的活动报名已通过:%(title)s") if action == "approve" else _("您的活动报名未通过:%(title)s")
+        title = (
+            gettext_lazy("您的活动报名已通过:%(title)s")
+            if action == "approve"
+            else gettext_lazy("您的活动报名未通过:%(title)s")
+        )
         notification_send(
-            recipients=[registration.user], title=title % {"title": event.title}, url=reverse("events:mine"), now=now
+            recipients=[registration.user],
+            title=Text(title, {"title": event.title}),
+            url=reverse("events:mine"),
+            now=now,
         )
     if before in Registration.SEATED and target not in Registration.SEATED and event.status == Event.Status.PUBLISHED:
         _promote_waitlisted(event, now)

@@ -15,7 +15,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text, choice_label
 from sanlian.core.models import Role
 from sanlian.core.permissions import require
 from sanlian.core.services import audit_record, notification_send
@@ -116,8 +118,10 @@ def join_application_submit(
     if secretaries:
         notification_send(
             recipients=secretaries,
-            title=_("「%(org)s」收到新的入会申请:%(name)s")
-            % {"org": organisation.name, "name": application.display_name},
+            title=Text(
+                gettext_lazy("「%(org)s」收到新的入会申请:%(name)s"),
+                {"org": organisation.name, "name": application.display_name},
+            ),
             url=reverse("orgs:applications", kwargs={"code": organisation.code}),
             now=now,
         )
@@ -258,10 +262,10 @@ def _member_from(application: JoinApplication, *, role: str, now: datetime) -> M
 def _tell_applicant(application: JoinApplication, *, now: datetime) -> None:
     names = {"org": application.organisation.name}
     if application.status == Status.APPROVED:
-        title = _("您已加入「%(org)s」") % names
-        body = _("会内职务:%(role)s") % {"role": application.member.get_role_display()}
+        title = Text(gettext_lazy("您已加入「%(org)s」"), names)
+        body = Text(gettext_lazy("会内职务:%(role)s"), {"role": choice_label(application.member, "role")})
     else:
-        title = _("您加入「%(org)s」的申请未通过") % names
+        title = Text(gettext_lazy("您加入「%(org)s」的申请未通过"), names)
         body = application.comment
     url = reverse("orgs:detail", kwargs={"code": application.organisation.code})
     notification_send(recipients=[application.applicant], title=title, body=body, url=url, now=now)

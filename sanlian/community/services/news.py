@@ -15,7 +15,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.locks import refuse_unless
 from sanlian.core.permissions import in_scope, require, scope_queryset
 from sanlian.core.services import audit_record, notification_send
@@ -191,8 +193,11 @@ def article_transition(*, actor, article: Article, action: str, comment: str = "
     if action in ("publish", "withdraw"):
         _bump_after_commit()
     if action in ("publish", "return") and article.author_id != actor.pk:
-        title = {"publish": _("您的新闻已发布:%(title)s"), "return": _("您的新闻被退回修改:%(title)s")}[action]
-        notification_send(recipients=[article.author], title=title % {"title": article.title},
+        title = {
+            "publish": gettext_lazy("您的新闻已发布:%(title)s"),
+            "return": gettext_lazy("您的新闻被退回修改:%(title)s"),
+        }[action]
+        notification_send(recipients=[article.author], title=Text(title , {"title": article.title}),
                           body=comment.strip(), url=reverse("news:edit", args=[article.pk]), now=now)  # fmt: skip
     document_refresh(kind="article", object_id=article.pk)
     return article

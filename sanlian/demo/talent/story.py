@@ -22,8 +22,9 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.models import Role, User
 from sanlian.core.services import notification_send
 from sanlian.demo.generator import TZ
@@ -197,7 +198,7 @@ class Teller:
             if reviewer.pk != district.pk:
                 notification_send(
                     recipients=[reviewer],
-                    title=_("新的人才评审任务"),
+                    title=gettext_lazy("新的人才评审任务"),
                     url=reverse("talent:review", kwargs={"pk": assignment.pk}),
                     now=when,
                 )
@@ -242,8 +243,10 @@ class Teller:
         )
         notification_send(
             recipients=list(User.objects.filter(enterprise_id=application.employer_id, is_active=True).order_by("pk")),
-            title=_("人才申报进入公示:%(name)s") % {"name": application.name},
-            body=_("公示期 %(start)s 至 %(end)s。") % {"start": notice.start_date, "end": notice.end_date},
+            title=Text(gettext_lazy("人才申报进入公示:%(name)s"), {"name": application.name}),
+            body=Text(
+                gettext_lazy("公示期 %(start)s 至 %(end)s。"), {"start": notice.start_date, "end": notice.end_date}
+            ),
             url=reverse("talent:application", kwargs={"pk": application.pk}),
             now=published,
         )

@@ -15,7 +15,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import has_perm, require
@@ -636,28 +638,33 @@ def _notify(*, application: Application, action: str, now: datetime) -> None:
     if action in ("approve", "reject"):
         comment = application.district_comment
     messages = {
-        "submit": [(_officers(Role.TOWN_OFFICER, enterprise), _("%(enterprise)s 提交了「%(call)s」的申报,待镇级预审"))],
-        "return": [(_enterprise_users(enterprise), _("您的「%(call)s」申报被退回,请修改后重新提交"))],
+        "submit": [
+            (
+                _officers(Role.TOWN_OFFICER, enterprise),
+                gettext_lazy("%(enterprise)s 提交了「%(call)s」的申报,待镇级预审"),
+            )
+        ],
+        "return": [(_enterprise_users(enterprise), gettext_lazy("您的「%(call)s」申报被退回,请修改后重新提交"))],
         "recommend": [
-            (_enterprise_users(enterprise), _("您的「%(call)s」申报已获镇级推荐,等待区级审核")),
+            (_enterprise_users(enterprise), gettext_lazy("您的「%(call)s」申报已获镇级推荐,等待区级审核")),
             (
                 _officers(Role.DISTRICT_OFFICER, enterprise),
-                _("%(town)s推荐了 %(enterprise)s 的「%(call)s」申报,待区级审核"),
+                gettext_lazy("%(town)s推荐了 %(enterprise)s 的「%(call)s」申报,待区级审核"),
             ),
         ],
-        "not_recommend": [(_enterprise_users(enterprise), _("您的「%(call)s」申报未获镇级推荐"))],
+        "not_recommend": [(_enterprise_users(enterprise), gettext_lazy("您的「%(call)s」申报未获镇级推荐"))],
         "approve": [
-            (_enterprise_users(enterprise), _("您的「%(call)s」申报已通过区级审核")),
-            (_officers(Role.TOWN_OFFICER, enterprise), _("%(enterprise)s 的「%(call)s」申报已通过区级审核")),
+            (_enterprise_users(enterprise), gettext_lazy("您的「%(call)s」申报已通过区级审核")),
+            (_officers(Role.TOWN_OFFICER, enterprise), gettext_lazy("%(enterprise)s 的「%(call)s」申报已通过区级审核")),
         ],
         "reject": [
-            (_enterprise_users(enterprise), _("您的「%(call)s」申报未通过区级审核")),
-            (_officers(Role.TOWN_OFFICER, enterprise), _("%(enterprise)s 的「%(call)s」申报未通过区级审核")),
+            (_enterprise_users(enterprise), gettext_lazy("您的「%(call)s」申报未通过区级审核")),
+            (_officers(Role.TOWN_OFFICER, enterprise), gettext_lazy("%(enterprise)s 的「%(call)s」申报未通过区级审核")),
         ],
     }
     for recipients, title in messages[action]:
         if recipients:
-            notification_send(recipients=recipients, title=title % names, body=comment, url=url, now=now)
+            notification_send(recipients=recipients, title=Text(title, names), body=comment, url=url, now=now)
 
 
 # Reminders -----------------------------------------------------------------------------------------
@@ -712,13 +719,16 @@ def call_reminders_send(*, now: datetime) -> int:
                 continue  # another run got there first
             recipients = _enterprise_users(application.enterprise)
             if days_left == 0:
-                title = _("「%(call)s」今天截止申报,您的申报尚未提交") % {"call": call.title}
+                title = Text(gettext_lazy("「%(call)s」今天截止申报,您的申报尚未提交"), {"call": call.title})
             else:
-                title = _("「%(call)s」将于 %(date)s 截止申报(还剩 %(n)s 天),您的申报尚未提交") % {
-                    "call": call.title,
-                    "date": call.close_date.isoformat(),
-                    "n": days_left,
-                }
+                title = Text(
+                    gettext_lazy("「%(call)s」将于 %(date)s 截止申报(还剩 %(n)s 天),您的申报尚未提交"),
+                    {
+                        "call": call.title,
+                        "date": call.close_date.isoformat(),
+                        "n": days_left,
+                    },
+                )
             notification_send(
                 recipients=recipients,
                 title=title,

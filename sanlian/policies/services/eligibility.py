@@ -8,9 +8,9 @@ import numpy as np
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.services import notification_send
 from sanlian.core.sql import run_batch, run_in_one_transaction
 from sanlian.engines.rules import OUTCOME_NAMES, TRUE, UNKNOWN, FactTable, estimate_benefit, evaluate
@@ -182,10 +182,11 @@ def _notify_newly_eligible(newly_eligible: dict[int, list[int]], now) -> None:
         by_enterprise.setdefault(user.enterprise_id, []).append(user)
     url = reverse("policies:mine")
     for enterprise_id, recipients in by_enterprise.items():
-        names = "、".join(titles.get(p, "") for p in newly_eligible[enterprise_id])
-        with override("zh-hans"):
-            title = _("新符合政策:%(names)s") % {"names": names}
-            body = _("根据企业档案中的最新数据,贵企业新符合上述政策的条件,请查看「我的政策」了解依据和办理方式。")
+        names = [titles.get(p, "") for p in newly_eligible[enterprise_id]]  # joined in the reader's language
+        title = Text(gettext_lazy("新符合政策:%(names)s"), {"names": names})
+        body = gettext_lazy(
+            "根据企业档案中的最新数据,贵企业新符合上述政策的条件,请查看「我的政策」了解依据和办理方式。"
+        )
         notification_send(recipients=recipients, title=title, body=body, url=url, now=now)
 
 

@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.jobs import enqueue
 from sanlian.core.permissions import require
 from sanlian.core.services import apply_changes, audit_record, notification_send
@@ -377,6 +379,9 @@ def grant_decide(*, actor, grant: Grant, confirm: bool, note: str = "", amount=N
         now=now,
     )
     recipients = list(grant.enterprise.users.filter(is_active=True))
-    title = (_("政策兑现已确认:%(t)s") if confirm else _("政策兑现未通过:%(t)s")) % {"t": grant.version.title}
+    title = Text(
+        gettext_lazy("政策兑现已确认:%(t)s") if confirm else gettext_lazy("政策兑现未通过:%(t)s"),
+        {"t": grant.version.title},
+    )
     notification_send(recipients=recipients, title=title, body=note, url=reverse("policies:mine"), now=now)
     return grant

@@ -18,7 +18,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text, choice_label
 from sanlian.core.locks import refuse_unless
 from sanlian.core.models import ENTERPRISE_ROLES, OFFICER_ROLES, Role, User
 from sanlian.core.permissions import has_perm, require
@@ -291,7 +293,7 @@ def request_submit(*, actor, data: dict, attachments=(), provider_service=None, 
         if officer is not None:
             _event(request, None, "route", "", "", _("按分派规则分派给 %(name)s") % {"name": officer}, now)
         audit_record(actor=actor, action="request.submit", target=request, enterprise_id=enterprise.pk, now=now)
-        _notify(_officer_side(request), _("新的企业诉求:%(title)s") % {"title": title}, request, now)
+        _notify(_officer_side(request), Text(gettext_lazy("新的企业诉求:%(title)s"), {"title": title}), request, now)
     return request
 
 
@@ -325,7 +327,7 @@ def request_assign(
         now=now,
     )
     if officer.pk != getattr(actor, "pk", None):
-        _notify([officer], _("企业诉求分派给您:%(title)s") % {"title": request.title}, request, now)
+        _notify([officer], Text(gettext_lazy("企业诉求分派给您:%(title)s"), {"title": request.title}), request, now)
     return request
 
 
@@ -416,16 +418,16 @@ def request_transition(
         note=note,
         now=now,
     )
-    names = {"title": request.title, "status": request.get_status_display()}
+    names = {"title": request.title, "status": choice_label(request, "status")}
     if side == OFFICER:
         recipients = _enterprise_side(request)
-        title = _("您的诉求「%(title)s」:%(status)s")
+        title = gettext_lazy("您的诉求「%(title)s」:%(status)s")
         if action == "resolve":
-            title = _("您的诉求「%(title)s」已办结,请确认")
+            title = gettext_lazy("您的诉求「%(title)s」已办结,请确认")
     else:
         recipients = _officer_side(request)
-        title = _("企业诉求「%(title)s」:%(status)s")
-    _notify(recipients, title % names, request, now)
+        title = gettext_lazy("企业诉求「%(title)s」:%(status)s")
+    _notify(recipients, Text(title, names), request, now)
     return request
 
 
@@ -450,7 +452,7 @@ def request_reply(*, actor, request: ServiceRequest, body: str, attachments=(), 
     request.save(update_fields=["updated_at"])
     audit_record(actor=actor, action="request.reply", target=request, enterprise_id=request.enterprise_id, now=now)
     recipients = _enterprise_side(request) if side == OFFICER else _officer_side(request)
-    _notify(recipients, _("诉求「%(title)s」有新回复") % {"title": request.title}, request, now)
+    _notify(recipients, Text(gettext_lazy("诉求「%(title)s」有新回复"), {"title": request.title}), request, now)
     return reply
 
 
@@ -470,14 +472,14 @@ def requests_escalate(*, now: datetime) -> int:
             acknowledged = request.status != Status.SUBMITTED
             if request.resolve_due_at >= now and (acknowledged or request.ack_due_at >= now):
                 continue
-            what = _("超过办结时限") if request.resolve_due_at < now else _("超过受理时限")
+            what = gettext_lazy("超过办结时限") if request.resolve_due_at < now else gettext_lazy("超过受理时限")
             request.escalated_at = now
             request.save(update_fields=["escalated_at"])
             _event(request, None, "escalate", request.status, request.status, what, now)
             audit_record(
                 actor=None, action="request.escalate", target=request, enterprise_id=request.enterprise_id, now=now
             )
-            title = _("督办:企业诉求「%(title)s」%(what)s") % {"title": request.title, "what": what}
+            title = Text(gettext_lazy("督办:企业诉求「%(title)s」%(what)s"), {"title": request.title, "what": what})
             _notify(_district_officers(request) + _officer_side(request), title, request, now)
             count += 1
     return count
@@ -505,7 +507,7 @@ def requests_autoclose(*, now: datetime, working_days: int = AUTOCLOSE_WORKING_D
                 changes={"status": [Status.RESOLVED, Status.CLOSED]},
                 now=now,
             )
-            title = _("您的诉求「%(title)s」已超时自动办结") % {"title": request.title}
+            title = Text(gettext_lazy("您的诉求「%(title)s」已超时自动办结"), {"title": request.title})
             _notify(_enterprise_side(request), title, request, now)
             count += 1
     return count

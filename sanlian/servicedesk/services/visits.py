@@ -13,7 +13,9 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.models import OFFICER_ROLES, User
 from sanlian.core.permissions import require
 from sanlian.core.services import audit_record, notification_send
@@ -103,12 +105,16 @@ def _notify_flags(*, actor, visit: Visit, enterprise, now: datetime) -> None:
     )
     if not recipients:
         return
-    labels = "、".join(str(Visit.Flag(flag).label) for flag in visit.flags)
+    labels = [Visit.Flag(flag).label for flag in visit.flags]  # joined in the reader's language
     notification_send(
         recipients=recipients,
-        title=_("走访风险提示:%(enterprise)s(%(flags)s)") % {"enterprise": enterprise.name, "flags": labels},
-        body=_("%(officer)s 于 %(date)s 走访时记录了风险提示。")
-        % {"officer": str(actor), "date": visit.visited_date.isoformat()},
+        title=Text(
+            gettext_lazy("走访风险提示:%(enterprise)s(%(flags)s)"), {"enterprise": enterprise.name, "flags": labels}
+        ),
+        body=Text(
+            gettext_lazy("%(officer)s 于 %(date)s 走访时记录了风险提示。"),
+            {"officer": str(actor), "date": visit.visited_date.isoformat()},
+        ),
         url=_visit_url(visit),
         now=now,
     )

@@ -15,7 +15,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text, choice_label
 from sanlian.core.permissions import has_perm, in_scope, require
 from sanlian.core.services import audit_record
 from sanlian.core.uploads import checked_upload
@@ -173,7 +175,7 @@ def _lock(listing: Listing) -> Listing:
 
 
 def _notify_officers(listing: Listing, now) -> None:
-    title = _("空间房源待核验:%(title)s") % {"title": listing.title}
+    title = Text(gettext_lazy("空间房源待核验:%(title)s"), {"title": listing.title})
     notify(town_officers(listing.park.town_id), title, _url(listing), now)
 
 
@@ -237,11 +239,11 @@ def listing_transition(*, actor, listing: Listing, action: str, comment: str = "
     listing.save()
     audit_record_listing(actor, f"space_listing.{action}", listing, now, changes={"status": [old, target]},
                          note=comment)  # fmt: skip
-    names = {"title": listing.title, "status": listing.get_status_display()}
+    names = {"title": listing.title, "status": choice_label(listing, "status")}
     if action == "submit":
         _notify_officers(listing, now)
     elif action in ("publish", "reject"):
-        title = _("您的房源「%(title)s」:%(status)s") % names
+        title = Text(gettext_lazy("您的房源「%(title)s」:%(status)s"), names)
         if comment:
             title += f"({comment})"
         notify(enterprise_users(listing.landlord_id), title, _url(listing), now)
@@ -265,8 +267,8 @@ def listings_expire(*, now: datetime) -> dict[str, int]:
             elif listing.reminded_at is None and listing.expires_date <= soon:
                 listing.reminded_at = now
                 listing.save(update_fields=["reminded_at"])
-                title = _("房源「%(title)s」将于 %(date)s 过期,请登录确认房源信息仍然有效") % {
-                    "title": listing.title, "date": listing.expires_date.isoformat()}  # fmt: skip
+                title = Text(gettext_lazy("房源「%(title)s」将于 %(date)s 过期,请登录确认房源信息仍然有效"), {
+                    "title": listing.title, "date": listing.expires_date.isoformat()})  # fmt: skip
                 notify(enterprise_users(listing.landlord_id), title, _url(listing), now)
                 counts["reminded"] += 1
     return counts
@@ -277,7 +279,9 @@ def _expire(listing: Listing, now) -> None:
     listing.save(update_fields=["status", "updated_at"])
     audit_record_listing(None, "space_listing.expire", listing, now, changes={"status": [Status.PUBLISHED,
                                                                                           Status.EXPIRED]})  # fmt: skip
-    title = _("房源「%(title)s」未按期确认,已过期下架;修改或重新提交核验后可再次发布") % {"title": listing.title}
+    title = Text(
+        gettext_lazy("房源「%(title)s」未按期确认,已过期下架;修改或重新提交核验后可再次发布"), {"title": listing.title}
+    )
     notify(enterprise_users(listing.landlord_id), title, _url(listing), now)
 
 

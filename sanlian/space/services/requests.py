@@ -17,7 +17,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.locks import lock_row
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.services import audit_record
@@ -97,10 +99,13 @@ def space_request_submit(*, actor, data: dict, now: datetime) -> SpaceRequest:
         enterprise_id=actor.enterprise_id, **fields, created_by=actor_or_none(actor), created_at=now, updated_at=now
     )
     audit_record(actor=actor, action="space_request.submit", target=request, enterprise_id=actor.enterprise_id, now=now)
-    title = _("新的空间需求:%(enterprise)s · %(purpose)s") % {
-        "enterprise": actor.enterprise,
-        "purpose": request.purpose,
-    }
+    title = Text(
+        gettext_lazy("新的空间需求:%(enterprise)s · %(purpose)s"),
+        {
+            "enterprise": actor.enterprise,
+            "purpose": request.purpose,
+        },
+    )
     notify(town_officers(actor.enterprise.town_id), title, _request_url(request), now)
     return request
 
@@ -183,8 +188,8 @@ def viewing_book(*, actor, request: SpaceRequest, listing: Listing, starts_at, n
     _save_viewing(viewing)
     audit_record(actor=actor, action="space_viewing.book", target=viewing, enterprise_id=request.enterprise_id, now=now)
     when = timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")
-    title = _("看房预约:%(enterprise)s 希望于 %(when)s 查看「%(title)s」") % {
-        "enterprise": request.enterprise, "when": when, "title": listing.title}  # fmt: skip
+    title = Text(gettext_lazy("看房预约:%(enterprise)s 希望于 %(when)s 查看「%(title)s」") , {
+        "enterprise": request.enterprise, "when": when, "title": listing.title})  # fmt: skip
     notify(enterprise_users(listing.landlord_id), title, _request_url(request), now)
     if actor.is_officer:
         notify(enterprise_users(request.enterprise_id), title, _request_url(request), now)
@@ -236,8 +241,8 @@ def viewing_transition(
         changes={"status": [old, viewing.status]}, note=note, now=now,
     )  # fmt: skip
     when = timezone.localtime(viewing.starts_at).strftime("%Y-%m-%d %H:%M")
-    title = _("看房预约「%(title)s」%(when)s:%(status)s") % {
-        "title": viewing.listing.title, "when": when, "status": _status_text(viewing)}  # fmt: skip
+    title = Text(gettext_lazy("看房预约「%(title)s」%(when)s:%(status)s") , {
+        "title": viewing.listing.title, "when": when, "status": _status_text(viewing)})  # fmt: skip
     notify(_other_side_users(viewing, side), title, _request_url(viewing.request), now)
     return viewing
 

@@ -18,7 +18,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import has_perm, require
 from sanlian.core.selectors import officers_covering
@@ -224,8 +226,10 @@ def _welcome(*, user: User | None, ambassador: Ambassador, now: datetime) -> Non
         return
     notification_send(
         recipients=[user],
-        title=_("您已受聘为%(town)s全球引才大使(聘书编号 %(number)s)")
-        % {"town": ambassador.town.name, "number": ambassador.letter_number},
+        title=Text(
+            gettext_lazy("您已受聘为%(town)s全球引才大使(聘书编号 %(number)s)"),
+            {"town": ambassador.town.name, "number": ambassador.letter_number},
+        ),
         url=reverse("talent:leads"),
         channels=("inbox",),
         now=now,
@@ -453,9 +457,9 @@ def _notify(*, lead: Lead, actor, now: datetime) -> None:
         "enterprise": lead.enterprise.name if lead.enterprise_id else "",
     }
     if lead.status == S.LANDED:
-        title = _("引才大使 %(ambassador)s 的线索「%(lead)s」已落地:%(enterprise)s") % names
+        title = Text(gettext_lazy("引才大使 %(ambassador)s 的线索「%(lead)s」已落地:%(enterprise)s"), names)
     else:
-        title = _("引才大使 %(ambassador)s 的线索「%(lead)s」已获人才认定") % names
+        title = Text(gettext_lazy("引才大使 %(ambassador)s 的线索「%(lead)s」已获人才认定"), names)
     actor_pk = getattr(actor, "pk", None)
     recipients = [u for u in town_officers(ambassador.town) if u.pk != actor_pk]
     if ambassador.user_id and ambassador.user_id != actor_pk and ambassador.user.is_active:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum.cn import ric
 
+from sanlian.core.i18n import Text, choice_label
 from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import require
@@ -578,22 +579,22 @@ def _officers(role: str, application: TalentApplication) -> list[User]:
 
 
 def _notify(*, application: TalentApplication, action: str, now: datetime) -> None:
-    names = {"person": application.name or _("申报人"), "status": application.get_status_display()}
+    names = {"person": application.name or gettext_lazy("申报人"), "status": choice_label(application, "status")}
     own_side = _users(enterprise=application.employer) + (
         _users(pk=application.applicant_id) if application.applicant_id else []
     )
     if action == "send_to_employer":
-        title, recipients = _("人才申报待单位确认:%(person)s"), _users(enterprise=application.employer)
+        title, recipients = gettext_lazy("人才申报待单位确认:%(person)s"), _users(enterprise=application.employer)
     elif action == "submit":
-        title, recipients = _("人才申报待镇级预审:%(person)s"), _officers(Role.TOWN_OFFICER, application)
+        title, recipients = gettext_lazy("人才申报待镇级预审:%(person)s"), _officers(Role.TOWN_OFFICER, application)
     elif action == "town_approve":
-        title, recipients = _("人才申报待区级评审:%(person)s"), _officers(Role.DISTRICT_OFFICER, application)
+        title, recipients = gettext_lazy("人才申报待区级评审:%(person)s"), _officers(Role.DISTRICT_OFFICER, application)
         recipients += own_side
     else:
-        title, recipients = _("人才申报「%(status)s」:%(person)s"), own_side
+        title, recipients = gettext_lazy("人才申报「%(status)s」:%(person)s"), own_side
     unique = list({user.pk: user for user in recipients}.values())
     url = reverse("talent:application", kwargs={"pk": application.pk})
-    notification_send(recipients=unique, title=title % names, url=url, now=now)
+    notification_send(recipients=unique, title=Text(title, names), url=url, now=now)
 
 
 @transaction.atomic

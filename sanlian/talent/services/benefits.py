@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sanlian.core.fields import to_yuan
+from sanlian.core.i18n import Text, choice_label
 from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.models import Role, User
 from sanlian.core.permissions import require
@@ -133,8 +134,10 @@ def benefit_request(
     if officers:
         notification_send(
             recipients=officers,
-            title=_("%(name)s(%(employer)s)申请%(kind)s,待审批")
-            % {"name": application.name, "employer": application.employer.name, "kind": label},
+            title=Text(
+                gettext_lazy("%(name)s(%(employer)s)申请%(kind)s,待审批"),
+                {"name": application.name, "employer": application.employer.name, "kind": label},
+            ),
             url=_url(),
             now=now,
         )
@@ -242,14 +245,14 @@ def _notify(benefit: Benefit, action: str, note: str, now: datetime) -> None:
             recipients.append(user)
     if not recipients:
         return
-    names = {"name": benefit.application.name, "kind": benefit.get_kind_display()}
+    names = {"name": benefit.application.name, "kind": choice_label(benefit, "kind")}
     titles = {
-        "grant": _("%(name)s 的%(kind)s申请已批准"),
-        "reject": _("%(name)s 的%(kind)s申请未获批准"),
-        "pay": _("%(name)s 的%(kind)s已发放"),
+        "grant": gettext_lazy("%(name)s 的%(kind)s申请已批准"),
+        "reject": gettext_lazy("%(name)s 的%(kind)s申请未获批准"),
+        "pay": gettext_lazy("%(name)s 的%(kind)s已发放"),
     }
     url = ""
     certificate = Certificate.objects.filter(application_id=benefit.application_id).only("pk").first()
     if certificate is not None:
         url = reverse("talent:certificate", kwargs={"pk": certificate.pk})
-    notification_send(recipients=recipients, title=titles[action] % names, body=note, url=url, now=now)
+    notification_send(recipients=recipients, title=Text(titles[action], names), body=note, url=url, now=now)

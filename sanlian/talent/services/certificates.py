@@ -14,8 +14,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanlian.core import pdf
+from sanlian.core.i18n import Text
 from sanlian.core.models import User
 from sanlian.core.permissions import require
 from sanlian.core.services import audit_record, notification_send
@@ -111,8 +113,10 @@ def certificate_issue(*, actor, application: TalentApplication, now: datetime) -
     if recipients:
         notification_send(
             recipients=recipients,
-            title=_("%(name)s 的%(round)s证书已颁发,证书编号 %(number)s")
-            % {"name": application.name, "round": application.round.name, "number": certificate.number},
+            title=Text(
+                gettext_lazy("%(name)s 的%(round)s证书已颁发,证书编号 %(number)s"),
+                {"name": application.name, "round": application.round.name, "number": certificate.number},
+            ),
             url=_url(certificate),
             now=now,
         )
@@ -154,7 +158,7 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str, now: dat
     if recipients:
         notification_send(
             recipients=recipients,
-            title=_("证书 %(number)s 已被撤销") % {"number": certificate.number},
+            title=Text(gettext_lazy("证书 %(number)s 已被撤销"), {"number": certificate.number}),
             body=reason,
             url=_url(certificate),
             now=now,

@@ -11,7 +11,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanlian.core.i18n import Text
 from sanlian.core.permissions import in_scope, require
 from sanlian.core.services import audit_record, notification_send
 
@@ -61,8 +63,8 @@ def notice_publish(
         )
         notification_send(
             recipients=recipients,
-            title=_("人才申报进入公示:%(name)s") % {"name": application.name},
-            body=_("公示期 %(start)s 至 %(end)s。") % {"start": start_date, "end": end_date},
+            title=Text(gettext_lazy("人才申报进入公示:%(name)s"), {"name": application.name}),
+            body=Text(gettext_lazy("公示期 %(start)s 至 %(end)s。"), {"start": start_date, "end": end_date}),
             url=reverse("talent:application", kwargs={"pk": application.pk}),
             now=now,
         )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanlian.core.models import Role
 from sanlian.core.permissions import in_scope, require
@@ -75,7 +76,9 @@ def review_assign(*, actor, application: TalentApplication, reviewer, now: datet
         changes={"reviewer": reviewer.pk},
         now=now,
     )
-    notification_send(recipients=[reviewer], title=_("新的人才评审任务"), url=_review_url(assignment), now=now)
+    notification_send(
+        recipients=[reviewer], title=gettext_lazy("新的人才评审任务"), url=_review_url(assignment), now=now
+    )
     return assignment
 
 
