@@ -37,7 +37,10 @@ def test_a_posting_is_reviewed_answered_and_brokered_and_both_sides_see_the_intr
     owner.click("a[href='/chain/postings/new/']")
     owner.select_option("#id_kind", "tech_request")
     owner.fill("#id_title", TITLE)
-    owner.fill("#id_description", "我司预灌封注射器年需求约50万支,寻求具备GMP资质的无菌灌装代工企业,要求具备洁净车间和质量体系。")
+    owner.fill(
+        "#id_description",
+        "我司预灌封注射器年需求约50万支,寻求具备GMP资质的无菌灌装代工企业,要求具备洁净车间和质量体系。",
+    )
     owner.check("input[name=nodes][value=M2]")
     owner.fill("#id_quantity", "50万支/年")
     owner.fill("#id_budget", "800000")
