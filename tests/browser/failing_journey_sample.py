@@ -11,3 +11,9 @@ def test_fails_with_two_pages_open(page, pages):
     other = pages.new()
     other.set_content("<main><h1>第二页</h1></main>")
     assert page.locator("h1").inner_text() == "不是这一页"
+
+
+@pytest.mark.browser
+def test_passes_with_a_page_open(page):
+    page.set_content("<main><h1>通过</h1></main>")
+    assert page.locator("h1").inner_text() == "通过"
