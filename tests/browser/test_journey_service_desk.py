@@ -74,6 +74,7 @@ def test_a_request_is_filed_handled_resolved_confirmed_and_rated(pages, live_ser
 
     # And the request is closed with its rating, which the officer sees too
     assert "已办结" in _status(enterprise_page)
+    assert "5 / 5 · 响应迅速" in enterprise_page.locator("section:has(#sla-title)").inner_text()
     officer_page.reload()
     assert "已办结" in _status(officer_page)
     assert "5 / 5 · 响应迅速" in officer_page.locator("section:has(#sla-title)").inner_text()
