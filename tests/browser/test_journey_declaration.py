@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.policies.calls_data import PDF
@@ -76,7 +77,7 @@ def test_an_enterprise_declares_and_the_town_recommends_it(pages, live_server, d
 
     # Then the declaration waits for the town
     status = enterprise_page.locator("main p[role=status]")
-    assert "待镇预审" in status.inner_text()
+    expect(status).to_contain_text("待镇预审")
     application_url = enterprise_page.url
 
     # When the town officer opens the call's applications and the declaration in it
@@ -93,7 +94,7 @@ def test_an_enterprise_declares_and_the_town_recommends_it(pages, live_server, d
     assert officer_page.locator("a:has-text('营业执照.pdf')").count() == 1
     officer_page.fill("#review-comment", "材料齐全,同意推荐。")
     officer_page.click("button[name=action][value=recommend]")
-    assert "镇已推荐" in officer_page.locator("main p[role=status]").inner_text()
+    expect(officer_page.locator("main p[role=status]")).to_contain_text("镇已推荐")
 
     # And the enterprise sees the new status, the comment and the step on the timeline
     enterprise_page.goto(application_url)

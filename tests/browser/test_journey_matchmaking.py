@@ -3,6 +3,7 @@ publishes it, another enterprise expresses interest, the officer introduces them
 the posting and in their inbox."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -47,7 +48,7 @@ def test_a_posting_is_reviewed_answered_and_brokered_and_both_sides_see_the_intr
     owner.click("button[name=submit]")
     owner.wait_for_url("**/chain/postings/*/")
     posting_url = owner.url
-    assert "待审核" in owner.locator("main").inner_text()
+    expect(owner.locator("main")).to_contain_text("待审核")
 
     # When the town officer opens his review queue and publishes it
     sign_in(officer, live_server, "pj_match")
@@ -55,7 +56,7 @@ def test_a_posting_is_reviewed_answered_and_brokered_and_both_sides_see_the_intr
     officer.click(f"text={TITLE}")
     officer.fill("#review-comment", "信息完整,同意发布。")
     officer.click("button[name=action][value=publish]")
-    assert "已发布" in officer.locator("main").inner_text()
+    expect(officer.locator("main")).to_contain_text("已发布")
 
     # Then the filling contractor finds it among the published postings and expresses interest
     sign_in(supplier, live_server, "ent_supplier")
@@ -63,14 +64,14 @@ def test_a_posting_is_reviewed_answered_and_brokered_and_both_sides_see_the_intr
     supplier.click(f"text={TITLE}")
     supplier.fill("#id_note", "我司拥有C级洁净灌装线两条,持有GMP证书,可承接年产100万支。")
     supplier.click("section:has(#interest-title) button[type=submit]")
-    assert "待撮合" in supplier.locator("section:has(#mine-title)").inner_text()
+    expect(supplier.locator("section:has(#mine-title)")).to_contain_text("待撮合")
 
     # When the officer opens the interests and introduces the two enterprises
     officer.goto(f"{live_server.url}/chain/postings/interests/")
     row = officer.locator("table tbody tr", has_text="浦江供方生物制药有限公司")
     assert "待撮合" in row.inner_text()
     row.locator("button[value=introduce]").click()
-    assert "已引荐" in officer.locator("table tbody tr", has_text="浦江供方生物制药有限公司").inner_text()
+    expect(officer.locator("table tbody tr", has_text="浦江供方生物制药有限公司")).to_contain_text("已引荐")
 
     # Then the contractor sees the introduction on the posting, and both sides have it in their inbox
     supplier.goto(posting_url)

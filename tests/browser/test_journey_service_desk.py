@@ -2,6 +2,7 @@
 town officer, who acknowledges it, replies and answers it; the enterprise confirms and rates it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.policies.calls_data import PDF
@@ -26,6 +27,11 @@ def _status(page) -> str:
     return page.locator("main p[role=status]").inner_text()
 
 
+def _expect_status(page, label: str) -> None:
+    """Wait for the page that a button led to, then check its status line."""
+    expect(page.locator("main p[role=status]")).to_contain_text(label)
+
+
 @pytest.mark.browser
 def test_a_request_is_filed_handled_resolved_confirmed_and_rated(pages, live_server, desk):
     enterprise_page, officer_page = pages.new(), pages.new()
@@ -45,7 +51,7 @@ def test_a_request_is_filed_handled_resolved_confirmed_and_rated(pages, live_ser
     request_url = enterprise_page.url
 
     # Then it waits to be acknowledged, assigned to 周敏 by the routing rule
-    assert "待受理" in _status(enterprise_page)
+    _expect_status(enterprise_page, "待受理")
     assert "周敏" in _status(enterprise_page)
     assert enterprise_page.locator("a:has-text('用电申请.pdf')").count() == 1
 
@@ -54,14 +60,14 @@ def test_a_request_is_filed_handled_resolved_confirmed_and_rated(pages, live_ser
     officer_page.goto(f"{live_server.url}/desk/requests/")
     officer_page.click(f"text={TITLE}")
     officer_page.click("form:has(input[name=action][value=acknowledge]) button")
-    assert "办理中" in _status(officer_page)
+    _expect_status(officer_page, "办理中")
 
     # And replies in the thread, then answers it (办结答复, with a note)
     officer_page.fill("#id_body", "已联系供电公司,下周三现场踏勘。")
     officer_page.click("form[action$='/reply/'] button")
     officer_page.fill("#note-resolve", "供电公司已完成增容方案,下月10日前送电。")
     officer_page.click("form:has(input[name=action][value=resolve]) button")
-    assert "待企业确认" in _status(officer_page)
+    _expect_status(officer_page, "待企业确认")
 
     # Then the enterprise sees the reply and the answer on top, confirms and rates it
     enterprise_page.goto(request_url)
@@ -73,7 +79,7 @@ def test_a_request_is_filed_handled_resolved_confirmed_and_rated(pages, live_ser
     enterprise_page.click("form:has(input[name=action][value=confirm]) button")
 
     # And the request is closed with its rating, which the officer sees too
-    assert "已办结" in _status(enterprise_page)
+    _expect_status(enterprise_page, "已办结")
     assert "5 / 5 · 响应迅速" in enterprise_page.locator("section:has(#sla-title)").inner_text()
     officer_page.reload()
     assert "已办结" in _status(officer_page)

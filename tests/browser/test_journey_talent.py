@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.talent.helpers import PDF, id_number
@@ -46,6 +47,7 @@ def _move(page, action: str, comment: str = "") -> None:
         page.fill("#move-comment", comment)
     page.click(f"button[name=action][value={action}]")
     page.wait_for_load_state()
+    expect(page.locator("body")).to_contain_text("操作成功")  # the move was accepted
 
 
 def _fill_application(page) -> None:
