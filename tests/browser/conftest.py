@@ -1,6 +1,8 @@
 """Playwright (sync API) driving Debian's Chromium; never a downloaded browser."""
 
 import os
+import re
+from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -46,11 +48,8 @@ def _is_problem(message) -> bool:
     return message.type == "error"
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page that records console errors, page errors, CSP violations and failed requests."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
+def _watch(page):
+    """Record console errors, page errors, CSP violations and failed requests on `page.problems`."""
     page.problems = []
     page.on("console", lambda msg: _is_problem(msg) and page.problems.append(f"console: {msg.text} {msg.location}"))
     page.on("pageerror", lambda exc: page.problems.append(f"pageerror: {exc}"))
@@ -64,8 +63,101 @@ def page(browser):
         "document.addEventListener('securitypolicyviolation',"
         " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
     )
-    yield page
-    context.close()
+    return page
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item (`item.rep_setup`, `item.rep_call`), so that fixtures can tell at
+    teardown whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def screenshot_dir() -> Path:
+    """$SANLIAN_SCREENSHOT_DIR, else $SANLIAN_VAR_DIR/screenshots, else var/screenshots."""
+    if os.environ.get("SANLIAN_SCREENSHOT_DIR"):
+        return Path(os.environ["SANLIAN_SCREENSHOT_DIR"])
+    return Path(os.environ.get("SANLIAN_VAR_DIR") or "var") / "screenshots"
+
+
+def _failed(item) -> bool:
+    return any(getattr(getattr(item, f"rep_{when}", None), "failed", False) for when in ("setup", "call"))
+
+
+class Pages:
+    """The browser pages of one test: `page` and any page a journey opens for another role. Each new page has
+    its own context (own cookies: one signed-in person per context). If the test fails, every registered
+    page still open is saved as `<screenshot dir>/<test id>-<n>.png` before the contexts close."""
+
+    def __init__(self, browser, request):
+        self.browser = browser
+        self.request = request
+        self.pages = []
+        self.contexts = []
+
+    def new(self, locale: str = "zh-CN", **options):
+        """A page in a fresh context (a person of their own), watched and registered for screenshots."""
+        context = self.browser.new_context(
+            locale=locale, viewport=options.pop("viewport", {"width": 1400, "height": 1000}), **options
+        )
+        self.contexts.append(context)
+        return self.register(_watch(context.new_page()))
+
+    def register(self, page):
+        """Photograph this page too if the test fails (e.g. a popup or a page of a context made by hand)."""
+        if page not in self.pages:
+            self.pages.append(page)
+        return page
+
+    def save_screenshots(self) -> list[Path]:
+        folder = screenshot_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.request.node.nodeid).strip("_")
+        saved = []
+        for n, page in enumerate(self.pages, start=1):
+            if page.is_closed():
+                continue
+            path = folder / f"{stem}-{n}.png"
+            try:
+                page.screenshot(path=str(path), full_page=True)
+            except Exception as exc:  # a crashed page must not hide the test's own failure
+                _say(self.request, f"screenshot of page {n} failed: {exc}")
+                continue
+            saved.append(path)
+            _say(self.request, f"screenshot: {path}")
+        return saved
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+def _say(request, text: str) -> None:
+    """Print past pytest's capture, so the path shows in the terminal next to the failure."""
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    if capture is None:
+        print(text)
+        return
+    with capture.global_and_fixture_disabled():
+        print(text)
+
+
+@pytest.fixture
+def pages(browser, request):
+    """The registry of the test's pages; `pages.new()` opens one more person's browser."""
+    registry = Pages(browser, request)
+    yield registry
+    if _failed(request.node):
+        registry.save_screenshots()
+    registry.close()
+
+
+@pytest.fixture
+def page(pages):
+    """A fresh page that records console errors, page errors, CSP violations and failed requests."""
+    return pages.new()
 
 
 @pytest.fixture(autouse=True)
