@@ -46,7 +46,7 @@ def test_an_enterprise_submits_with_an_attachment_and_sees_its_deadlines(client,
     page = client.get(response["Location"]).content.decode()
     assert "研发补贴咨询" in page and "营业执照.pdf" in page
     assert "剩余 1 个工作日" in page  # acknowledge by 09-30 18:00
-    assert "2025-10-13 18:00" in page  # resolve: 09-30, 10-09, 10-10, 10-11 (make-up Saturday), 10-13
+    assert "2025年10月13日 18:00" in page  # resolve: 09-30, 10-09, 10-10, 10-11 (make-up Saturday), 10-13
     assert ServiceRequest.objects.get().attachments.count() == 1
 
 

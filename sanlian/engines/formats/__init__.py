@@ -22,6 +22,7 @@ from .dates import day, parse_day, parse_when, when
 from .numbers import (
     BLANK,
     UNITS,
+    chart_money_units,
     language,
     money,
     money_unit,
@@ -35,6 +36,7 @@ from .numbers import (
 __all__ = [
     "BLANK",
     "UNITS",
+    "chart_money_units",
     "day",
     "language",
     "money",

@@ -166,3 +166,26 @@ def percent(ratio, lang: str = "zh", digits: int = 1, signed: bool = False) -> s
     value = _round(to_decimal(ratio) * 100, ONE.scaleb(-digits))
     text = f"{_grouped(value)}%"
     return f"+{text}" if signed and value > 0 else text
+
+
+def chart_money_units(lang: str = "zh") -> list[dict]:
+    """The automatic money units, largest first, for charts drawn in the browser (static/js/cockpit.js).
+
+    Each is {"div": 100000000, "label": "亿元", "prefix": "", "suffix": "亿元"}: the axis shows ``label``, a
+    value reads ``prefix + number + suffix`` ("1.88亿元", "CNY 188.00 million").
+    """
+    lang = language(lang)
+    units = []
+    for divisor, label in reversed(_STEPS[lang]):
+        if lang == "zh":
+            units.append({"div": int(divisor), "label": label, "prefix": "", "suffix": label})
+        else:
+            units.append(
+                {
+                    "div": int(divisor),
+                    "label": f"{CURRENCY} {label}" if label else CURRENCY,
+                    "prefix": f"{CURRENCY} ",
+                    "suffix": f" {label}" if label else "",
+                }
+            )
+    return units
