@@ -276,8 +276,8 @@ def _service_tiles(town, now) -> list[dict]:
     return [
         {"label": _("未办结诉求"), "value": formats.number(desk["open"]), "unit": _("件"), "url": requests_url,
          "note": _("待受理、办理中或待企业确认")},
-        {"label": _("超期诉求"), "value": formats.number(desk["overdue"]), "unit": _("件"), "url": f"{requests_url}?overdue=on",
-         "note": _("超过受理或办结时限"), "alert": desk["overdue"] > 0},
+        {"label": _("超期诉求"), "value": formats.number(desk["overdue"]), "unit": _("件"),
+         "url": f"{requests_url}?overdue=on", "note": _("超过受理或办结时限"), "alert": desk["overdue"] > 0},
         {"label": _("受理用时中位数"), "value": _days(desk["median_ack_days"]), "unit": _("个工作日"),
          "note": _("%(year)s年提交的 %(n)s 件诉求") % {"year": desk["year"], "n": desk["total"]}},
         {"label": _("办结用时中位数"), "value": _days(desk["median_resolve_days"]), "unit": _("个工作日"),
