@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django import forms
 from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
@@ -197,6 +198,16 @@ class TestDjangosOwnFormats:
                 )
             )
         assert rendered == expected
+
+    @pytest.mark.parametrize("lang", LANGS)
+    def test_date_and_datetime_inputs_get_the_iso_values_browsers_accept(self, lang):
+        with translation.override(lang):
+            day_input = forms.DateInput(attrs={"type": "date"}).render("d", date(2015, 5, 1))
+            moment_input = forms.DateTimeInput(attrs={"type": "datetime-local"}).render(
+                "t", datetime(2026, 1, 2, 9, 30)
+            )
+        assert 'value="2015-05-01"' in day_input  # Django's stock zh_Hans wrote 2015/05/01: an empty input
+        assert 'value="2026-01-02T09:30"' in moment_input
 
     @pytest.mark.parametrize(
         ("lang", "expected"),

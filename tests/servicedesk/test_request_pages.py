@@ -127,7 +127,7 @@ def test_the_second_of_two_assignments_is_told_who_won(client, enterprise_admin)
     client.force_login(second)
     page = client.post(f"/desk/requests/{request.pk}/move/", {**form, "officer": second.pk}, follow=True)
 
-    assert "已由 王专员 于 2025-09-29 10:00 分派/接手" in page.content.decode()
+    assert "已由 王专员 于 2025年9月29日 10:00 分派/接手" in page.content.decode()
     request.refresh_from_db()
     assert request.assigned_to == first
 
