@@ -224,3 +224,16 @@ class TestDjangosOwnFormats:
         context = {"m": Decimal("188000000.75"), "r": Decimal("0.125"), "d": date(2026, 12, 6), "n": 1234}
         with translation.override(lang):
             assert template.render(Context({**context, "missing": None})) == expected
+
+
+class TestChainMapSentences:
+    def test_gap_sentences_keep_their_short_chinese_money_and_write_english_money_in_full(self):
+        from sanlian.chain.gaps import yuan_text
+
+        with translation.override("zh-hans"):
+            assert (yuan_text(Decimal("600000000")), yuan_text(Decimal("500000"))) == ("6.0亿元", "50万元")
+        with translation.override("en"):
+            assert (yuan_text(Decimal("600000000")), yuan_text(Decimal("500000"))) == (
+                "CNY 600.00 million",
+                "CNY 500,000",
+            )
