@@ -58,6 +58,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sanlian.core import formats
 from sanlian.core.exports import Column, workbook_bytes
 from sanlian.enterprises.models import Certification, CertificationType, ChainNode, Region
 
@@ -243,8 +244,10 @@ YI, WAN = Decimal(100_000_000), Decimal(10_000)
 
 
 def yuan_text(amount) -> str:
-    """Money for sentences: 12.3亿元, 850万元, 900元."""
+    """Money for sentences: 12.3亿元, 850万元, 900元 (coarser than a table); in English as the engine writes it."""
     amount = Decimal(amount or 0)
+    if formats.lang() == "en":
+        return formats.money(amount)  # CNY 1.23 billion, CNY 8.50 million, CNY 900
     if abs(amount) >= YI:
         return _("%(n)s亿元") % {"n": f"{(amount / YI).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"}
     if abs(amount) >= WAN:

@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from sanlian.core import formats
 from sanlian.core.exports import xlsx_response
 from sanlian.core.forms import apply_service_errors
 from sanlian.core.pagination import IdsFirstPaginator
@@ -105,9 +106,8 @@ def _map_data(analysis, region, *, size: str, money: bool, links: list[dict]) ->
             "score": _("缺口评分"),
             "district": _("全区"),
             "count_unit": _("家"),
-            "yi": _("亿元"),
-            "wan": _("万元"),
-            "yuan": _("元"),
+            # The money units of the tooltips, largest first (亿元/万元/元; CNY billion/million).
+            "money_units": formats.chart_money_units(),
             "realised": _("已签约合作"),
             "edge": _("供需关系"),
             "enterprise": _("企业"),
@@ -131,6 +131,7 @@ def _map_data(analysis, region, *, size: str, money: bool, links: list[dict]) ->
                 "title": link["title"],
                 "amount_yuan": str(link["amount"]) if link.get("amount") is not None else None,
                 "signed_date": link["signed_date"].isoformat() if link.get("signed_date") else None,
+                "signed_day": formats.day(link["signed_date"]) if link.get("signed_date") else None,
             }
             for link in links
         ],

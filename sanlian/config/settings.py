@@ -147,6 +147,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sanlian.core.context_processors.navigation",
             ],
+            # money, money_in, money_unit, num, pct, day, when: formats per language (issue 10)
+            "builtins": ["sanlian.core.templatetags.formats"],
         },
     }
 ]
@@ -200,6 +202,8 @@ if REDIS_URL:
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Dates, numbers and form widgets per language (sanlian/config/formats/<locale>/formats.py).
+FORMAT_MODULE_PATH = ["sanlian.config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,7 +1,7 @@
 """The cockpit (产业驾驶舱) and its .xlsx exports: parse the query, ask the permission layer, call the selectors."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.http import HttpResponseBadRequest
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from sanlian.core import formats
 from sanlian.core.downloads import download
 from sanlian.core.permissions import require
 from sanlian.servicedesk import selectors as desk_selectors
@@ -21,9 +22,6 @@ from . import exports, selectors
 from .forms import CockpitForm, ExportForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-YI = Decimal(100_000_000)
-WAN = Decimal(10_000)
-CENT = Decimal("0.01")
 # The charts of the page, in reading order; each is also a figure of `exports.FIGURES`.
 CHARTS = (
     "revenue_by_year",
@@ -40,34 +38,22 @@ CHARTS = (
 WIDE_CHARTS = {"revenue_by_year"}
 
 
-def yuan_cn(amount) -> str:
-    """Money the Chinese way: 54.00亿元, 1,200.00万元, 800.00元."""
-    if amount is None:
-        return "—"
-    amount = Decimal(amount)
-    for unit, label in ((YI, _("亿元")), (WAN, _("万元"))):
-        if abs(amount) >= unit:
-            return f"{(amount / unit).quantize(CENT, rounding=ROUND_HALF_UP):,}{label}"
-    return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,}{_('元')}"
+yuan_cn = formats.money  # money in the page's language: 1.88亿元 / CNY 188.00 million
 
 
 def percent(ratio, digits: int = 1, signed: bool = False) -> str:
-    if ratio is None:
-        return "—"
-    value = Decimal(str(ratio)) * 100
-    text = f"{value:.{digits}f}%"
-    return f"+{text}" if signed and value > 0 else text
+    return formats.percent(None if ratio is None else Decimal(str(ratio)), digits, signed)
 
 
 def _cell(value, kind: str) -> dict:
     if value is None:
         return {"text": "—", "num": kind != "text"}
     if kind == "money":
-        text = f"{value:,.2f}"
+        text = formats.number(value, places=2)
     elif kind == "ratio":
         text = percent(value, digits=2)
     elif kind == "int":
-        text = f"{value:,}"
+        text = formats.number(value)
     else:
         text = str(value)
     return {"text": text, "num": kind != "text"}
@@ -195,7 +181,7 @@ def _tiles(figures: dict) -> list[dict]:
     return [
         {
             "label": _("生物医药企业"),
-            "value": f"{figures['biomedical_enterprises']:,}",
+            "value": formats.number(figures["biomedical_enterprises"]),
             "unit": _("家"),
             "note": _("截至%(year)s年底") % {"year": year},
         },
@@ -221,14 +207,14 @@ def _tiles(figures: dict) -> list[dict]:
         },
         {
             "label": _("%(year)s年春申重点企业") % {"year": year},
-            "value": f"{figures['key_enterprises']:,}",
+            "value": formats.number(figures["key_enterprises"]),
             "unit": _("家"),
             "note": _("其中生物医药 %(n)s 家(%(share)s)")
             % {"n": figures["key_enterprises_biomedical"], "share": percent(key["biomedical_share"])},
         },
         {
             "label": _("%(year)s年春申人才") % {"year": year},
-            "value": f"{figures['talents']:,}",
+            "value": formats.number(figures["talents"]),
             "unit": _("人"),
             "note": _("其中生物医药产业 %(n)s 人(%(share)s)")
             % {
@@ -253,9 +239,8 @@ def _chart_data(figures: dict) -> dict:
             "growth": _("同比增长"),
             "enterprises": _("企业数"),
             "count_unit": _("家"),
-            "yi": _("亿元"),
-            "wan": _("万元"),
-            "yuan": _("元"),
+            # The money units the charts step through, largest first (亿元/万元/元; CNY billion/million).
+            "money_units": formats.chart_money_units(),
             "biomedical": _("生物医药"),
             "other": _("其他行业"),
             "talents": _("人才数"),
@@ -289,10 +274,10 @@ def _service_tiles(town, now) -> list[dict]:
     rating = desk["mean_rating"]
     share = None if visits["biomedical_share"] is None else visits["biomedical_share"] / 100
     return [
-        {"label": _("未办结诉求"), "value": f"{desk['open']:,}", "unit": _("件"), "url": requests_url,
+        {"label": _("未办结诉求"), "value": formats.number(desk["open"]), "unit": _("件"), "url": requests_url,
          "note": _("待受理、办理中或待企业确认")},
-        {"label": _("超期诉求"), "value": f"{desk['overdue']:,}", "unit": _("件"), "url": f"{requests_url}?overdue=on",
-         "note": _("超过受理或办结时限"), "alert": desk["overdue"] > 0},
+        {"label": _("超期诉求"), "value": formats.number(desk["overdue"]), "unit": _("件"),
+         "url": f"{requests_url}?overdue=on", "note": _("超过受理或办结时限"), "alert": desk["overdue"] > 0},
         {"label": _("受理用时中位数"), "value": _days(desk["median_ack_days"]), "unit": _("个工作日"),
          "note": _("%(year)s年提交的 %(n)s 件诉求") % {"year": desk["year"], "n": desk["total"]}},
         {"label": _("办结用时中位数"), "value": _days(desk["median_resolve_days"]), "unit": _("个工作日"),

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from sanlian.core.templatetags.money import wan
+from sanlian.core import formats
 
 from .facts import FACTS_BY_NAME
 
@@ -65,7 +65,7 @@ def fact_label(name: str) -> str:
 
 
 def format_value(fact_name: str, value, names: dict | None = None) -> str:
-    """A fact value with its unit; money in 万元 so that large amounts stay readable; codes by their names."""
+    """A fact value with its unit; money in the unit its size calls for (万元, 亿元, CNY million); codes by names."""
     value = _named(fact_name, value, names)
     if value is None:
         return _("(缺少数据)")
@@ -77,7 +77,7 @@ def format_value(fact_name: str, value, names: dict | None = None) -> str:
         return "、".join(str(v) for v in value) if value else _("无")
     if isinstance(value, int | float | Decimal):
         if unit == str(_("元")):
-            return f"{wan(Decimal(str(value)))} {_('万元')}"
+            return formats.money(Decimal(str(value)))
         # Years and other small whole numbers read better without a thousands separator.
         grouping = "," if abs(value) >= 10_000 else ""
         number = f"{value:{grouping}.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:{grouping}}"

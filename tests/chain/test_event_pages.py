@@ -57,7 +57,7 @@ def test_anonymous_visitors_see_open_events_without_participant_details(client, 
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert event.title in page and event.venue in page and "2026-03-16" in page
+    assert event.title in page and event.venue in page and "2026年3月16日" in page
     assert draft.title not in page
     assert "浦江测试原料药有限公司" not in page
     assert "浦江测试医疗器械有限公司" not in page

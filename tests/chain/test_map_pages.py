@@ -119,6 +119,7 @@ def test_signed_cooperation_is_drawn_as_a_link_between_the_two_enterprises(clien
             "title": "供应体外诊断试剂原料",
             "amount_yuan": "300000.00",
             "signed_date": "2024-06-03",
+            "signed_day": "2024年6月3日",
         }
     ]
     assert "已签约的上下游合作" in response.content.decode()

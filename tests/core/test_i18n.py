@@ -198,7 +198,7 @@ class TestAUserWhoChoosesEnglish:
             "Chunshen key enterprises",
         ):
             assert english in html
-        assert "1.50 × 100 million yuan" in html  # a unit glued to the number by the view still reads well
+        assert "CNY 150.00 million" in html  # money written the English way (sanlian.engines.formats)
         for chinese in ("产业驾驶舱", "统计口径", "营业收入", "亿元", "春申重点企业"):
             assert chinese not in html
 

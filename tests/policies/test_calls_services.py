@@ -534,7 +534,7 @@ class TestConflict:
         assert exc.value.code == "conflict"
         assert isinstance(exc.value, ValidationError)
         message = exc.value.conflict_message
-        assert "王专员" in message and "镇已推荐" in message and "2026-06-01 09:00" in message
+        assert "王专员" in message and "镇已推荐" in message and "2026年6月1日 09:00" in message
         assert exc.value.message_dict == {"status": [message]}
         application.refresh_from_db()
         assert application.status == "recommended" and application.review_comment == ""

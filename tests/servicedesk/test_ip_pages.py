@@ -55,7 +55,7 @@ def test_an_enterprise_admin_adds_an_asset_through_the_form(client, pujiang_ente
     assert response.status_code == 302
     assert IPAsset.objects.get().enterprise == pujiang_enterprise
     portfolio = client.get(response["Location"]).content.decode()
-    assert "202310123456.6" in portfolio and "2043-02-28" in portfolio
+    assert "202310123456.6" in portfolio and "2043年2月28日" in portfolio
 
 
 def test_a_bad_number_comes_back_on_its_field_in_chinese_and_english(client, pujiang_enterprise, enterprise_admin):

@@ -40,7 +40,7 @@ def test_an_enterprise_sees_the_catalogue_and_the_request_button_but_no_edit_but
     detail = page(client, enterprise_admin, f"/desk/providers/{listed.pk}/")
 
     assert "浦江演示知识产权代理有限公司" in catalogue and "添加服务机构" not in catalogue
-    assert "通过服务台委托 / 咨询" in detail and "发明专利申请代理" in detail and "5000–12000 元/件" in detail
+    assert "通过服务台委托 / 咨询" in detail and "发明专利申请代理" in detail and "5,000–12,000 元/件" in detail
     assert "编辑" not in detail and "暂停展示" not in detail
     assert "138****5678" in detail and "13812345678" not in detail  # personal mobile masked
 
@@ -215,7 +215,7 @@ def test_prices_read_as_a_range_a_from_price_or_free(client, pujiang_officer, en
 
     text = page(client, enterprise_admin, f"/desk/providers/{bank.pk}/")
 
-    assert "不收费" in text and "5000 元起/项目" in text
+    assert "不收费" in text and "5,000 元起/项目" in text
 
 
 def test_a_closed_request_through_a_provider_links_to_its_rating_until_rated(

@@ -46,7 +46,7 @@ def test_an_enterprise_submits_with_an_attachment_and_sees_its_deadlines(client,
     page = client.get(response["Location"]).content.decode()
     assert "研发补贴咨询" in page and "营业执照.pdf" in page
     assert "剩余 1 个工作日" in page  # acknowledge by 09-30 18:00
-    assert "2025-10-13 18:00" in page  # resolve: 09-30, 10-09, 10-10, 10-11 (make-up Saturday), 10-13
+    assert "2025年10月13日 18:00" in page  # resolve: 09-30, 10-09, 10-10, 10-11 (make-up Saturday), 10-13
     assert ServiceRequest.objects.get().attachments.count() == 1
 
 
@@ -127,7 +127,7 @@ def test_the_second_of_two_assignments_is_told_who_won(client, enterprise_admin)
     client.force_login(second)
     page = client.post(f"/desk/requests/{request.pk}/move/", {**form, "officer": second.pk}, follow=True)
 
-    assert "已由 王专员 于 2025-09-29 10:00 分派/接手" in page.content.decode()
+    assert "已由 王专员 于 2025年9月29日 10:00 分派/接手" in page.content.decode()
     request.refresh_from_db()
     assert request.assigned_to == first
 

@@ -173,7 +173,7 @@ def test_of_two_officers_assigning_at_once_the_second_is_told_who_won(enterprise
             actor=second, request=request, officer=second, expected_assignee_id=seen_by_both, now=timezone.now()
         )
 
-    assert "已由 王专员 于 2025-09-27 11:00 分派/接手" in exc.value.conflict_message
+    assert "已由 王专员 于 2025年9月27日 11:00 分派/接手" in exc.value.conflict_message
     request.refresh_from_db()
     assert request.assigned_to == first
 

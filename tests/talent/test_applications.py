@@ -117,7 +117,7 @@ def test_a_submission_after_the_deadline_is_refused_and_nothing_changes(round_20
     with time_machine.travel(after_deadline, tick=False), pytest.raises(ValidationError) as refused:
         move(application, hr, "submit")
 
-    assert refused.value.message_dict["round"] == ["申报已于 2023-06-06 截止"]
+    assert refused.value.message_dict["round"] == ["申报已于 2023年6月6日 截止"]
     application.refresh_from_db()
     assert application.status == "draft" and application.submitted_at is None
 
@@ -236,6 +236,6 @@ def test_approval_waits_for_the_end_of_the_notice(round_2023, hr, pujiang_office
     with pytest.raises(ValidationError) as refused:
         move(application, district_officer, "approve")
 
-    assert refused.value.message_dict["status"] == ["公示期至 2023-05-24 结束,公示期满后方可认定"]
+    assert refused.value.message_dict["status"] == ["公示期至 2023年5月24日 结束,公示期满后方可认定"]
     with time_machine.travel(IN_2023_WINDOW + timedelta(days=5), tick=False):
         assert move(application, district_officer, "approve").status == "approved"

@@ -243,7 +243,7 @@ class TestPublicNotice:
         html = get(client, None, "talent:notice", pk=notice.pk).content.decode()
 
         assert "张**" in html and "浦江测试医疗器械有限公司" in html and "精英人才" in html and "技术" in html
-        assert "2023-05-22" in html and "2023-05-26" in html
+        assert "2023年5月22日" in html and "2023年5月26日" in html
         assert "张三丰" not in html
         assert number not in html and mask_id_number(number) not in html and number[-4:] not in html
         assert "13812345678" not in html and "138****5678" not in html
@@ -260,7 +260,7 @@ class TestPublicNotice:
         response = get(client, None, "talent:notices")
 
         html = response.content.decode()
-        assert "春申人才拟认定人选公示(第一批)" in html and "2023-05-20 – 2023-05-24" in html and "公示中" in html
+        assert "春申人才拟认定人选公示(第一批)" in html and "2023年5月20日 – 2023年5月24日" in html and "公示中" in html
         assert response.context["page"][0].listed == 1
 
     def test_a_missing_notice_is_a_404_for_the_public(self, client):

@@ -77,9 +77,9 @@ def test_the_round_page_shows_criteria_benefits_routes_quotas_scoring_and_materi
     assert "目录认定" in html and "授权认定" in html and "免申即享" in html  # routes by their labels
     assert "劳动合同剩余期限3个月以上" in html and "劳动合同剩余期限 ≥ 3 个月" in html  # label · op · value
     assert "年龄(按基准日) &lt; 35 岁" in html
-    assert "购房补贴上限 500.00 万元" in html and "租房补贴 20000.00 元/月" in html and "子女入学服务" in html
+    assert "购房补贴上限 500.00万元" in html and "租房补贴 20,000.00 元/月" in html and "子女入学服务" in html
     assert "企业负责人" in html and "业绩与贡献" in html and "100" in html  # quota, scoring sheet and its total
-    assert "6个月以上个税缴纳记录(创始人)" in html and "2025-06-30" in html
+    assert "6个月以上个税缴纳记录(创始人)" in html and "2025年6月30日" in html
 
 
 def test_a_town_officer_reads_the_district_round_but_cannot_change_it(client, round_2023, pujiang_officer):

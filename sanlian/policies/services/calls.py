@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sanlian.core import formats
 from sanlian.core.i18n import Text
 from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.models import Role, User
@@ -308,9 +309,9 @@ def _window_error(call: Call, today: date) -> str | None:
     if call.status != Call.Status.PUBLISHED:
         return _("该申报通知尚未发布")
     if today < call.open_date:
-        return _("申报尚未开始,开始日期为 %(date)s") % {"date": call.open_date.isoformat()}
+        return _("申报尚未开始,开始日期为 %(date)s") % {"date": formats.day(call.open_date)}
     if today > call.close_date:
-        return _("申报已于 %(date)s 截止") % {"date": call.close_date.isoformat()}
+        return _("申报已于 %(date)s 截止") % {"date": formats.day(call.close_date)}
     return None
 
 
@@ -538,7 +539,7 @@ def _conflict(application: Application) -> ApplicationConflict:
         _("该申报已由 %(who)s 于 %(when)s 处理,当前状态为「%(status)s」,请刷新页面后再操作")
         % {
             "who": event.actor or _("系统"),
-            "when": timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
+            "when": formats.when(event.created_at),
             "status": status,
         }
     )

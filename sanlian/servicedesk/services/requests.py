@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sanlian.core import formats
 from sanlian.core.i18n import Text, choice_label
 from sanlian.core.locks import refuse_unless
 from sanlian.core.models import ENTERPRISE_ROLES, OFFICER_ROLES, Role, User
@@ -308,7 +309,7 @@ def request_assign(
         last = request.events.filter(action__in=("assign", "acknowledge", "route")).order_by("-created_at", "-id")
         last = last.select_related("actor").first()
         who = request.assigned_to or (last.actor if last else None) or _("其他用户")
-        when = timezone.localtime(last.created_at).strftime("%Y-%m-%d %H:%M") if last else ""
+        when = formats.when(last.created_at) if last else ""
         raise RequestConflict(_("已由 %(who)s 于 %(when)s 分派/接手,请刷新后再操作") % {"who": who, "when": when})
     if request.status not in UNRESOLVED:
         raise ValidationError({"status": _("当前状态「%(s)s」不能分派") % {"s": request.get_status_display()}})

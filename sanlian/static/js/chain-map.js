@@ -29,15 +29,22 @@
       return v === null || v === undefined ? 0 : Number(v);
     }
 
+    /* Money in the page's language (data-lang on #chain-map): the largest unit the amount reaches, from
+     * data.labels.money_units (亿元/万元/元 in Chinese, CNY billion/million in English). */
+    var locale = (el.getAttribute("data-lang") || "").indexOf("en") === 0 ? "en-GB" : "zh-CN";
+    var UNITS = L.money_units;
+
     function money(v) {
       var n = num(v);
-      if (n >= 1e8) {
-        return (n / 1e8).toFixed(2) + L.yi;
+      var unit = UNITS[UNITS.length - 1];
+      for (var i = 0; i < UNITS.length; i++) {
+        if (Math.abs(n) >= UNITS[i].div) {
+          unit = UNITS[i];
+          break;
+        }
       }
-      if (n >= 1e4) {
-        return (n / 1e4).toFixed(0) + L.wan;
-      }
-      return n.toFixed(0) + L.yuan;
+      var digits = unit.div === 1 ? 0 : 2;
+      return unit.prefix + (n / unit.div).toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }) + unit.suffix;
     }
 
     /* Names and notes come from users: escaped before they enter a tooltip's HTML. */
@@ -178,7 +185,7 @@
               if (p.data.realised) {
                 var r = p.data.realised;
                 return esc(r.supplier.name) + " → " + esc(r.customer.name) + "<br>" + esc(r.title) +
-                  (r.amount_yuan ? "<br>" + money(r.amount_yuan) : "") + (r.signed_date ? "<br>" + esc(r.signed_date) : "");
+                  (r.amount_yuan ? "<br>" + money(r.amount_yuan) : "") + (r.signed_date ? "<br>" + esc(r.signed_day || r.signed_date) : "");
               }
               return esc(p.data.source) + " → " + esc(p.data.target) + (p.data.note ? ":" + esc(p.data.note) : "");
             }
@@ -186,7 +193,7 @@
               return esc(L.enterprise) + ":" + esc(p.data.name);
             }
             var n = p.data.info;
-            var lines = [esc(n.code + " " + n.name), esc(n.class_label), esc(L.enterprises) + ":" + n.enterprises + esc(L.count_unit)];
+            var lines = [esc(n.code + " " + n.name), esc(n.class_label), esc(L.enterprises) + ":" + n.enterprises.toLocaleString(locale) + esc(L.count_unit)];
             if (n.district_enterprises !== null && n.district_enterprises !== undefined) {
               lines.push(esc(L.district) + ":" + n.district_enterprises + esc(L.count_unit));
             }

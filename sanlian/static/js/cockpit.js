@@ -1,7 +1,9 @@
 /* Cockpit charts: reads the figures from <script id="cockpit-data" type="application/json"> (json_script)
  * and draws one ECharts chart per [data-figure] element. No inline script (CSP: script-src 'self');
  * every visible string arrives translated in data.labels or in the figures themselves.
- * Money arrives as exact decimal strings in yuan; it is scaled to 亿元/万元 only for drawing. */
+ * Money arrives as exact decimal strings in yuan; it is scaled only for drawing, to the units of
+ * data.labels.money_units (亿元/万元/元 in Chinese, CNY billion/million in English). Numbers are written
+ * in the page's language, read from data-lang on each chart element. */
 (function () {
   "use strict";
 
@@ -20,19 +22,32 @@
       return value === null || value === undefined ? null : Number(value);
     }
 
-    /* The unit that keeps the largest amount readable: 亿元 from 100 million, 万元 from 10 thousand. */
+    var first = document.querySelector("[data-figure]");
+    var english = ((first && first.getAttribute("data-lang")) || "").indexOf("en") === 0;
+    var locale = english ? "en-GB" : "zh-CN";
+    var UNITS = L.money_units;
+
+    /* "营业收入(亿元)" / "Revenue (CNY billion)" */
+    function named(name, unit) {
+      return english ? name + " (" + unit + ")" : name + "(" + unit + ")";
+    }
+
+    /* The unit that keeps the largest amount readable: the largest one the amount reaches. */
     function moneyUnit(values) {
       var max = 0;
       values.forEach(function (v) {
         max = Math.max(max, Math.abs(num(v) || 0));
       });
-      if (max >= 1e8) {
-        return { div: 1e8, label: L.yi };
+      for (var i = 0; i < UNITS.length; i++) {
+        if (max >= UNITS[i].div) {
+          return UNITS[i];
+        }
       }
-      if (max >= 1e4) {
-        return { div: 1e4, label: L.wan };
-      }
-      return { div: 1, label: L.yuan };
+      return UNITS[UNITS.length - 1];
+    }
+
+    function grouped(v) {
+      return v.toLocaleString(locale);
     }
 
     function scale(values, unit) {
@@ -47,16 +62,16 @@
 
     function money(unit) {
       return function (v) {
-        return v === null || v === undefined ? "—" : v.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + unit.label;
+        return v === null || v === undefined ? "—" : unit.prefix + v.toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + unit.suffix;
       };
     }
 
     function count(v) {
-      return v === null || v === undefined ? "—" : v.toLocaleString("zh-CN") + L.count_unit;
+      return v === null || v === undefined ? "—" : grouped(v) + L.count_unit;
     }
 
     function persons(v) {
-      return v === null || v === undefined ? "—" : v.toLocaleString("zh-CN") + L.person_unit;
+      return v === null || v === undefined ? "—" : grouped(v) + L.person_unit;
     }
 
     function pluck(rows, key) {
@@ -82,8 +97,8 @@
       var option = base();
       option.xAxis = { type: "category", data: pluck(rows, "name"), axisLabel: { interval: 0, width: 110, overflow: "break" } };
       option.yAxis = [
-        { type: "value", name: L.enterprises + "(" + L.count_unit + ")", minInterval: 1 },
-        { type: "value", name: L.revenue + "(" + unit.label + ")", splitLine: { show: false } }
+        { type: "value", name: named(L.enterprises, L.count_unit.trim()), axisLabel: { formatter: grouped }, minInterval: 1 },
+        { type: "value", name: named(L.revenue, unit.label), axisLabel: { formatter: grouped }, splitLine: { show: false } }
       ];
       option.series = [
         { name: L.enterprises, type: "bar", data: pluck(rows, "enterprises"), tooltip: { valueFormatter: count } },
@@ -98,7 +113,7 @@
         var option = base();
         option.xAxis = { type: "category", data: pluck(rows, "year").map(String) };
         option.yAxis = [
-          { type: "value", name: L.revenue + "(" + unit.label + ")" },
+          { type: "value", name: named(L.revenue, unit.label), axisLabel: { formatter: grouped } },
           { type: "value", name: L.growth, axisLabel: { formatter: pct }, splitLine: { show: false } }
         ];
         option.series = [
@@ -112,7 +127,7 @@
         var option = base();
         option.xAxis = { type: "category", data: pluck(rows, "year").map(String) };
         option.yAxis = [
-          { type: "value", name: L.enterprises + "(" + L.count_unit + ")", minInterval: 1 },
+          { type: "value", name: named(L.enterprises, L.count_unit.trim()), axisLabel: { formatter: grouped }, minInterval: 1 },
           { type: "value", name: L.growth, axisLabel: { formatter: pct }, splitLine: { show: false } }
         ];
         option.series = [
@@ -128,7 +143,7 @@
       key_enterprises_by_year: function (rows) {
         var option = base();
         option.xAxis = { type: "category", data: pluck(rows, "year").map(String) };
-        option.yAxis = { type: "value", name: L.count_unit, minInterval: 1 };
+        option.yAxis = { type: "value", name: L.count_unit.trim(), axisLabel: { formatter: grouped }, minInterval: 1 };
         option.series = [
           { name: L.biomedical, type: "bar", stack: "key", data: pluck(rows, "biomedical"), tooltip: { valueFormatter: count } },
           { name: L.other, type: "bar", stack: "key", data: pluck(rows, "other"), tooltip: { valueFormatter: count } }
@@ -163,7 +178,7 @@
         option.legend = { show: false };
         option.tooltip = { trigger: "axis", axisPointer: { type: "shadow" }, confine: true };
         option.xAxis = { type: "category", data: pluck(rows, "name"), axisLabel: { interval: 0, width: 90, overflow: "break" } };
-        option.yAxis = { type: "value", name: L.talents + "(" + L.person_unit + ")", minInterval: 1 };
+        option.yAxis = { type: "value", name: named(L.talents, L.person_unit.trim()), axisLabel: { formatter: grouped }, minInterval: 1 };
         option.series = [{ name: L.talents, type: "bar", data: pluck(rows, "talents"), tooltip: { valueFormatter: persons } }];
         return option;
       },
@@ -195,7 +210,7 @@
       talents_by_year: function (rows) {
         var option = base();
         option.xAxis = { type: "category", data: pluck(rows, "year").map(String) };
-        option.yAxis = { type: "value", name: L.talents + "(" + L.person_unit + ")", minInterval: 1 };
+        option.yAxis = { type: "value", name: named(L.talents, L.person_unit.trim()), axisLabel: { formatter: grouped }, minInterval: 1 };
         option.series = [
           { name: L.biomedical, type: "bar", stack: "talents", data: pluck(rows, "biomedical"), tooltip: { valueFormatter: persons } },
           { name: L.other_industries, type: "bar", stack: "talents", data: pluck(rows, "other"), tooltip: { valueFormatter: persons } }
@@ -210,7 +225,7 @@
         option.legend = { show: false };
         option.grid = { left: 8, right: 40, top: 16, bottom: 16, containLabel: true };
         option.tooltip = { trigger: "axis", axisPointer: { type: "shadow" }, confine: true };
-        option.xAxis = { type: "value", name: unit.label };
+        option.xAxis = { type: "value", name: unit.label, axisLabel: { formatter: grouped } };
         option.yAxis = { type: "category", data: pluck(ordered, "name"), axisLabel: { width: Math.min(220, Math.round(el.clientWidth * 0.4)), overflow: "truncate" } };
         option.series = [
           {

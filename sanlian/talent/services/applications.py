@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum.cn import ric
 
+from sanlian.core import formats
 from sanlian.core.i18n import Text, choice_label
 from sanlian.core.locks import lock_row, refuse_unless
 from sanlian.core.models import Role, User
@@ -92,7 +93,7 @@ def _open_error(round_: Round, today: date) -> str | None:
     if round_.status != Round.Status.OPEN or today < round_.open_date:
         return _("本年度申报尚未开放")
     if today > round_.deadline_date:
-        return _("申报已于 %(date)s 截止") % {"date": round_.deadline_date.isoformat()}
+        return _("申报已于 %(date)s 截止") % {"date": formats.day(round_.deadline_date)}
     return None
 
 
@@ -507,7 +508,7 @@ def application_transition(
         raise ValidationError(
             {
                 "status": _("公示期至 %(date)s 结束,公示期满后方可认定")
-                % {"date": application.notice.end_date.isoformat()}
+                % {"date": formats.day(application.notice.end_date)}
             }
         )
     _stamp(application, action, actor, comment, now)
