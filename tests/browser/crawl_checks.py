@@ -46,11 +46,17 @@ class Watcher:
     """Records, per browser context, what the pages of the current visit asked for that went wrong."""
 
     def __init__(self, origin: str):
+        from axe_playwright_python.sync_playwright import Axe
+
         self.origin = origin
         self.problems: list[str] = []
+        self.inflight: set = set()
+        self.axe_script = Axe().axe_script
 
     def attach(self, context) -> None:
         context.add_init_script(CSP_WATCH)
+        # axe-core comes with every page of the context: cheaper than sending it over for each check
+        context.add_init_script(self.axe_script)
         # Nothing may leave the platform: such a request is recorded and never sent.
         context.route(re.compile(r"^(?!" + re.escape(self.origin) + r"|data:|blob:)"), self._outside)
         context.on("page", self._page)
@@ -64,6 +70,18 @@ class Watcher:
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status} {r.url}"))
         page.on("requestfailed", self._failed)
+        page.on("request", lambda r: self.inflight.add(r))
+        page.on("requestfinished", lambda r: self.inflight.discard(r))
+        page.on("requestfailed", lambda r: self.inflight.discard(r))
+
+    def settle(self, page, ready: str | None = None) -> None:
+        """Waits for what the page's scripts fetch after it loaded (charts, Swagger UI's schema, htmx)."""
+        if ready:
+            page.wait_for_selector(ready, timeout=20_000)
+        for _ in range(100):
+            if not self.inflight:
+                break
+            page.wait_for_timeout(50)
 
     def _failed(self, request) -> None:
         # ERR_ABORTED: the browser dropped a request of a page it had left (the next visit), not a failure
@@ -75,7 +93,7 @@ class Watcher:
         return found
 
 
-def check_page(page, axe) -> list[str]:
+def check_page(page) -> list[str]:
     """Every check of the page as it is now: axe-core, layout at phone width, lang, CSP."""
     problems = []
     layout = page.evaluate(LAYOUT)
@@ -87,7 +105,8 @@ def check_page(page, axe) -> list[str]:
             f"sticking out: {', '.join(layout['wide']) or '?'}"
         )
     problems += [f"CSP violation: {v}" for v in layout["csp"]]
-    for violation in axe.run(page).response["violations"]:
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    for violation in results["violations"]:
         if violation["impact"] in SERIOUS:
             targets = [" ".join(map(str, n["target"])) for n in violation["nodes"][:3]]
             problems.append(f"axe {violation['impact']} {violation['id']}: {violation['help']} — {'; '.join(targets)}")

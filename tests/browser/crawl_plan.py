@@ -199,7 +199,7 @@ NOT_PAGES = {
     "home": "redirects to the role's own home page, which is visited as that page",
     "logout": POST,
     "care-mode": POST,
-    "set_language": POST,
+    "set_language": "Django's language switch, posted by the header's form (a GET only redirects back)",
     "api-token-revoke": POST,
     "inbox-read": POST,
     "healthz": "a JSON probe for the load balancer",

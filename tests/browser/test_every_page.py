@@ -7,6 +7,7 @@ All failures of a run are reported together, with a screenshot of each failing p
 $SANLIAN_VAR_DIR/screenshots/crawl/.
 """
 
+import os
 import time
 
 import pytest
@@ -15,6 +16,9 @@ from tests.browser.conftest import TEST_TOTP_KEY, totp_code
 from tests.browser.crawl_checks import PHONE, Watcher, check_page, screenshot
 from tests.browser.crawl_plan import NOT_PAGES, PASSWORD, ROLE_USERS, VISIT, crawl_world, page_urls, post_only_urls
 from tests.security.walk import url_patterns
+
+# pages drawn by their scripts after the load: checked once this is on the page
+READY = {"api:openapi-view": ".opblock", "dashboard:cockpit": "#chart-revenue_by_year canvas"}
 
 
 def test_every_url_pattern_is_crawled_or_listed_with_a_reason():
@@ -61,19 +65,16 @@ def _sign_in(page, base: str, username: str, on_second_factor) -> None:
 
 @pytest.mark.browser
 def test_every_page_at_phone_width(browser, live_server, crawl, settings):
-    from axe_playwright_python.sync_playwright import Axe
-
     settings.SANLIAN_OTP_REQUIRED = True
     started = time.monotonic()
     base = live_server.url
-    axe = Axe()
     shots = settings.VAR_DIR / "screenshots" / "crawl"
     failures: dict[str, list[str]] = {}
     visited = {role: 0 for role in ROLE_USERS}
     watcher = Watcher(base)
 
     def inspect(page, role: str, key: str, url: str) -> None:
-        problems = check_page(page, axe)
+        problems = check_page(page)
         problems += watcher.take()  # after axe's run, so that requests the page made meanwhile are counted
         visited[role] += 1
         if problems:
@@ -82,9 +83,15 @@ def test_every_page_at_phone_width(browser, live_server, crawl, settings):
             failures[f"{key} ({url}) as {role}"] = problems
 
     plan = page_urls(crawl)
+    only = set(filter(None, os.environ.get("SANLIAN_CRAWL_ONLY", "").split(",")))  # while fixing: a few patterns
+    if only:
+        plan = {role: [(k, u) for k, u in pages if k in only] for role, pages in plan.items()}
+        plan = {role: pages for role, pages in plan.items() if pages}
     posts = post_only_urls(crawl)
     post_answers = {}
     for role, username in ROLE_USERS.items():
+        if role not in plan:
+            continue
         context = browser.new_context(locale="zh-CN", viewport=PHONE)
         watcher.attach(context)
         page = context.new_page()
@@ -111,6 +118,7 @@ def test_every_page_at_phone_width(browser, live_server, crawl, settings):
                 failures[f"{key} ({url}) as {role}"] = [f"answered {status} at {page.url}"]
                 watcher.take()
                 continue
+            watcher.settle(page, READY.get(key))
             inspect(page, role, key, url)
         context.close()
 
@@ -120,6 +128,6 @@ def test_every_page_at_phone_width(browser, live_server, crawl, settings):
     print(summary)
     report = "\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in sorted(failures.items()))
     assert not failures, f"{len(failures)} of {total} pages fail ({summary}):\n{report}"
-    assert total == len(VISIT), f"visited {total} pages of {len(VISIT)}"
+    assert only or total == len(VISIT), f"visited {total} pages of {len(VISIT)}"
     not_post = {key: status for key, status in post_answers.items() if status != 405}
     assert not not_post, f"listed as POST-only but a GET does not answer 405: {not_post}"
