@@ -30,9 +30,9 @@ LAYOUT = """() => {
                     }
                     p = p.parentElement;
                 }
+                const cls = typeof el.className === 'string' && el.className.trim();
                 if (!inside) wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
-                    ' ' + Math.round(r.right) + 'px');
+                    (cls ? '.' + cls.split(/\\s+/).join('.') : '') + ' ' + Math.round(r.right) + 'px');
             }
             if (wide.length >= 5) break;
         }
