@@ -131,3 +131,58 @@ def test_every_page_at_phone_width(browser, live_server, crawl, settings):
     assert only or total == len(VISIT), f"visited {total} pages of {len(VISIT)}"
     not_post = {key: status for key, status in post_answers.items() if status != 405}
     assert not not_post, f"listed as POST-only but a GET does not answer 405: {not_post}"
+
+
+@pytest.fixture
+def officer(django_db_serialized_rollback, live_server):
+    from tests import factories
+
+    return factories.officer("pujiang", username="pj_nav")
+
+
+def _top_entries(page) -> list[dict]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.main-nav > ul > li')].map(li => {
+            const r = li.getBoundingClientRect();
+            return {text: li.querySelector('summary, a').textContent.trim(), top: r.top, right: r.right};
+        })"""
+    )
+
+
+@pytest.mark.browser
+def test_the_officers_navigation_is_grouped_one_line_at_desktop_and_opens_with_the_keyboard(
+    browser, live_server, officer, settings
+):
+    settings.SANLIAN_OTP_REQUIRED = True
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    _sign_in(page, live_server.url, "pj_nav", lambda: None)
+
+    # At desktop width the officer's ~20 destinations are a few menus on one line
+    entries = _top_entries(page)
+    assert [e["text"] for e in entries][:3] == ["产业", "政策", "服务"]
+    tops = [e["top"] for e in entries]
+    assert len(entries) <= 8 and max(tops) - min(tops) < 10, entries  # one line (a line is ~25 px)
+
+    # The keyboard opens a menu (Enter on its summary) and reaches its links; one menu is open at a time
+    cockpit = page.locator(".main-nav a[href='/cockpit/']")
+    assert not cockpit.is_visible()
+    page.focus(".main-nav summary >> nth=0")
+    page.keyboard.press("Enter")
+    assert cockpit.is_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/cockpit/"
+    page.focus(".main-nav summary >> nth=1")
+    page.keyboard.press("Enter")
+    assert not cockpit.is_visible() and page.locator(".main-nav a[href='/policies/manage/']").is_visible()
+
+    # On a phone every menu fits the screen, closed and open
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server.url}/inbox/")
+    for opened in (False, True):
+        if opened:
+            page.click(".main-nav summary >> nth=0")
+            assert cockpit.is_visible()
+        assert all(e["right"] <= 375 for e in _top_entries(page))
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
