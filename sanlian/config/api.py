@@ -181,7 +181,7 @@ api = SanlianAPI(
     throttle=[UserRate(), AnonRate()],
     parser=ObjectBodyParser(),
     urls_namespace="api",
-    docs=LocalSwagger(),
+    docs=LocalSwagger(settings={"deepLinking": False}),  # no link nested in the operation buttons (axe)
 )
 
 api.add_router("", core_router)
