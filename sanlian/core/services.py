@@ -319,5 +319,7 @@ def user_care_mode_set(*, user, enabled: bool, now: datetime | None = None) -> b
         return False
     get_user_model().objects.filter(pk=user.pk).update(care_mode=enabled)
     user.care_mode = enabled
-    audit_record(actor=user, action="account.care_mode", target=user, changes={"care_mode": [not enabled, enabled]}, now=now)
+    audit_record(
+        actor=user, action="account.care_mode", target=user, changes={"care_mode": [not enabled, enabled]}, now=now
+    )
     return True

@@ -96,7 +96,9 @@ def inbox_mark_read(request):
 def care_mode(request):
     """关怀版 on or off (sanlian.core.care): back to the page the button was on, when that is on this site."""
     next_url = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    safe = url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     response = redirect(next_url if safe else reverse("home"))
     care.toggle(request, response)
     return response

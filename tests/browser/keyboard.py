@@ -3,7 +3,8 @@
 # Every element the Tab key should reach: visible, enabled, not taken out of the order (tabindex=-1), and for a
 # group of radio buttons only the checked one (or the first), as browsers do. Each gets a data-kb number.
 TABBABLE = """() => {
-  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex], [contenteditable=true]';
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex], '
+    + '[contenteditable=true]';
   const seenRadio = new Set();
   const out = [];
   let n = 0;

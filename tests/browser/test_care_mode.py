@@ -29,9 +29,7 @@ def axe_problems(page) -> tuple[list, object]:
 
 
 def px(page, selector: str, prop: str) -> float:
-    return page.evaluate(
-        "([s, p]) => parseFloat(getComputedStyle(document.querySelector(s))[p])", [selector, prop]
-    )
+    return page.evaluate("([s, p]) => parseFloat(getComputedStyle(document.querySelector(s))[p])", [selector, prop])
 
 
 SMALL_TARGETS = """() => [...document.querySelectorAll(
@@ -60,7 +58,9 @@ def people(django_db_serialized_rollback, live_server):
 
 
 @pytest.mark.browser
-def test_a_visitor_turns_care_mode_on_at_the_login_page_and_the_page_changes_as_the_guideline_asks(page, live_server, people):
+def test_a_visitor_turns_care_mode_on_at_the_login_page_and_the_page_changes_as_the_guideline_asks(
+    page, live_server, people
+):
     page.goto(live_server.url + "/login/")
     body_size = px(page, "body", "fontSize")
     # Before: normal type, and the AAA contrast rule finds the usual grey labels (the check bites)
@@ -113,14 +113,18 @@ def test_an_officer_sees_the_cockpit_and_chain_map_in_care_mode_in_one_column_wi
     page.wait_for_selector("#chart-revenue_by_year canvas")
 
     # One column: every chart card starts at the same left edge and spans the main column
-    lefts = page.evaluate("() => [...document.querySelectorAll('.cockpit-grid > .card')].map(c => Math.round(c.getBoundingClientRect().left))")
+    lefts = page.evaluate(
+        "() => [...document.querySelectorAll('.cockpit-grid > .card')]"
+        ".map(c => Math.round(c.getBoundingClientRect().left))"
+    )
     assert len(lefts) >= 7 and len(set(lefts)) == 1
     main_width = page.evaluate("document.querySelector('main').clientWidth")
     card_width = page.evaluate("document.querySelector('.cockpit-grid > .card').getBoundingClientRect().width")
     assert card_width > 0.85 * main_width
     # The charts draw their text at 16px, and every chart's data table is open beneath it
     size = page.evaluate(
-        "() => echarts.getInstanceByDom(document.getElementById('chart-revenue_by_year')).getOption().xAxis[0].axisLabel.fontSize"
+        "() => echarts.getInstanceByDom(document.getElementById('chart-revenue_by_year'))"
+        ".getOption().xAxis[0].axisLabel.fontSize"
     )
     assert size >= 16
     for path in ("/cockpit/", "/chain/"):

@@ -75,7 +75,10 @@ def test_every_script_that_draws_a_chart_is_loaded_by_a_template_with_chart_cont
         ('<div class="chart" id="c" role="img" aria-label="营收"></div>', "c: aria-details"),
         ('<div class="chart" id="c" aria-label="x" aria-details="t"></div><table id="t"></table>', "c: no role=img"),
         ('<div data-figure="k" id="c" role="img" aria-details="t"></div><table id="t"></table>', "c: no aria-label"),
-        ('<div class="chart" id="c" role="img" aria-label="x" aria-details="u"></div><table id="t">', "c: aria-details"),
+        (
+            '<div class="chart" id="c" role="img" aria-label="x" aria-details="u"></div><table id="t">',
+            "c: aria-details",
+        ),
         ('<script src="vendor/echarts.min.js"></script><div id="x"></div>', "no chart container"),
     ],
 )
