@@ -255,6 +255,10 @@
       option.textStyle = { fontFamily: FONT, fontSize: 16, color: "#000" };
       option.legend = Object.assign({}, option.legend, { textStyle: text, itemWidth: 30, itemHeight: 18 });
       option.tooltip = Object.assign({}, option.tooltip, { textStyle: { fontSize: 16 } });
+      if (option.grid && option.legend.show !== false) {
+        /* room for a legend that may wrap to two lines above the axis names */
+        option.grid = Object.assign({}, option.grid, { top: option.grid.top + 40 });
+      }
       ["xAxis", "yAxis"].forEach(function (name) {
         var axes = option[name];
         (Array.isArray(axes) ? axes : axes ? [axes] : []).forEach(function (axis) {
