@@ -146,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sanlian.core.context_processors.navigation",
+                "sanlian.core.context_processors.care_mode",
             ],
             # money, money_in, money_unit, num, pct, day, when: formats per language (issue 10)
             "builtins": ["sanlian.core.templatetags.formats"],

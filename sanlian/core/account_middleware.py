@@ -24,7 +24,7 @@ SEEN_GRANULARITY = 60
 
 OTP_PAGES = ("account-otp-verify", "account-otp-enrol")
 PASSWORD_PAGES = ("account-password",)
-ALWAYS_OPEN = ("logout", "set_language", "healthz")
+ALWAYS_OPEN = ("logout", "set_language", "healthz", "care-mode")
 
 
 class AccountGateError(Exception):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils import timezone
 
+from . import care
 from .account_middleware import gate_reason
 from .erasure import may_erase_self
 from .permissions import has_perm
@@ -29,3 +30,8 @@ def navigation(request):
         "can_import_talents": bool(user is not None and has_perm(user, "talent_application.decide")),
         "can_import_space": bool(user is not None and has_perm(user, "space_listing.verify")),
     }
+
+
+def care_mode(request):
+    """关怀版: whether the page is drawn in care mode (the account's choice when signed in, else the cookie)."""
+    return {"care_mode": care.is_on(request)}

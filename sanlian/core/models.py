@@ -47,6 +47,9 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     # The language the user last chose while signed in: their emails and SMS are written in it.
     language = models.CharField(_("界面语言"), max_length=16, choices=settings.LANGUAGES, blank=True)
+    # 关怀版 (care mode): larger type, higher contrast, larger targets. Kept on the account so that it follows
+    # the user to another device; anonymous visitors keep it in a cookie (sanlian.core.care).
+    care_mode = models.BooleanField(_("关怀版"), default=False)
 
     class Meta:
         verbose_name = _("用户")

@@ -308,3 +308,18 @@ def audit_purge(*, now: datetime | None = None) -> int:
             now=now,
         )  # fmt: skip
     return deleted
+
+
+def user_care_mode_set(*, user, enabled: bool, now: datetime | None = None) -> bool:
+    """Keep 关怀版 (care mode) on the account, so that it follows the user to every device; True if it changed."""
+    from django.contrib.auth import get_user_model
+
+    enabled = bool(enabled)
+    if user.care_mode == enabled:
+        return False
+    get_user_model().objects.filter(pk=user.pk).update(care_mode=enabled)
+    user.care_mode = enabled
+    audit_record(
+        actor=user, action="account.care_mode", target=user, changes={"care_mode": [not enabled, enabled]}, now=now
+    )
+    return True

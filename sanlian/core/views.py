@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -11,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import health, services
+from . import care, health, services
 from .forms import ApiTokenForm, apply_service_errors
 from .models import NotificationPreference, Role, Topic
 from .notifications import preference_table
@@ -93,13 +94,26 @@ def inbox_mark_read(request):
 @login_not_required
 @require_POST
 def care_mode(request):
-    """关怀版: larger type for elderly and low-vision users, remembered in a cookie for a year."""
+    """关怀版 on or off (sanlian.core.care): back to the page the button was on, when that is on this site."""
     next_url = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+    safe = url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     response = redirect(next_url if safe else reverse("home"))
-    enabled = request.COOKIES.get("care_mode") != "1"
-    response.set_cookie("care_mode", "1" if enabled else "0", max_age=365 * 24 * 3600, samesite="Lax")
+    care.toggle(request, response)
     return response
+
+
+class SignInView(LoginView):
+    """Django's sign-in, which also applies the account's 关怀版 to this browser (sanlian.core.care)."""
+
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        care.apply_on_sign_in(self.request, response, form.get_user())
+        return response
 
 
 @login_not_required

@@ -20,6 +20,14 @@
     var data = JSON.parse(holder.textContent);
     var L = data.labels;
     var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    /* The page's own font list: a canvas does not understand "inherit" (the whole font string is then
+     * dropped and every label falls back to 10px sans-serif). */
+    var FONT = window.getComputedStyle(document.body).fontFamily || "sans-serif";
+    var care = document.body.classList.contains("care-mode");
+    if (care) {
+      MARGIN.right = 300; /* room for the larger labels of the downstream column */
+      MARGIN.bottom = 48;
+    }
     var classIndex = {};
     data.classes.forEach(function (c, i) {
       classIndex[c.key] = i;
@@ -176,7 +184,7 @@
 
       return {
         animation: !reduceMotion,
-        textStyle: { fontFamily: "inherit" },
+        textStyle: { fontFamily: FONT },
         legend: { top: 0, data: categories.map(function (c) { return c.name; }) },
         tooltip: {
           confine: true,
@@ -226,9 +234,54 @@
       };
     }
 
+    /* 关怀版 (body.care-mode): larger labels, legend and tooltip text. */
+    function careText(opt) {
+      if (!care) {
+        return opt;
+      }
+      opt.legend.textStyle = { fontSize: 16, color: "#000" };
+      opt.tooltip.textStyle = { fontSize: 16 };
+      opt.series[0].label = { fontSize: 15, color: "#000" };
+      opt.series[0].data.forEach(function (n) {
+        if (n.info && !(n.info.stage in COLUMN)) {
+          n.label.position = "bottom"; /* the support row: longer labels side by side would overlap */
+        }
+      });
+      return opt;
+    }
+
     var size = data.size;
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption(option(size));
+    chart.setOption(careText(option(size)));
+
+    /* Keyboard: the node list beside the graph ([data-node] links) is the way in; focusing a link highlights
+     * its node and shows its tooltip, so a keyboard user sees in the graph what a mouse user sees. */
+    function nodeIndex(code) {
+      for (var i = 0; i < data.nodes.length; i++) {
+        if (data.nodes[i].code === code) {
+          return i;
+        }
+      }
+      return -1;
+    }
+    document.querySelectorAll("a[data-node]").forEach(function (link) {
+      var index = nodeIndex(link.getAttribute("data-node"));
+      if (index < 0) {
+        return;
+      }
+      var show = function () {
+        chart.dispatchAction({ type: "highlight", seriesIndex: 0, dataIndex: index });
+        chart.dispatchAction({ type: "showTip", seriesIndex: 0, dataIndex: index });
+      };
+      var hide = function () {
+        chart.dispatchAction({ type: "downplay", seriesIndex: 0, dataIndex: index });
+        chart.dispatchAction({ type: "hideTip" });
+      };
+      link.addEventListener("focus", show);
+      link.addEventListener("mouseenter", show);
+      link.addEventListener("blur", hide);
+      link.addEventListener("mouseleave", hide);
+    });
     chart.on("click", function (params) {
       if (params.dataType === "node" && params.data && params.data.url) {
         window.location.assign(params.data.url);
@@ -239,7 +292,7 @@
       input.addEventListener("change", function () {
         if (input.checked) {
           size = input.value;
-          chart.setOption(option(size)); /* same node ids: the circles grow or shrink in place */
+          chart.setOption(careText(option(size))); /* same node ids: the circles grow or shrink in place */
         }
       });
     });
@@ -250,7 +303,7 @@
       pending = window.setTimeout(function () {
         chart.resize();
         at = positions();
-        chart.setOption(option(size));
+        chart.setOption(careText(option(size)));
       }, 150);
     });
   }

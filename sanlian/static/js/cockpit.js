@@ -17,6 +17,9 @@
     var data = JSON.parse(node.textContent);
     var L = data.labels;
     var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    /* The page's own font list: a canvas does not understand "inherit" (the whole font string is then
+     * dropped and every label falls back to 10px sans-serif). */
+    var FONT = window.getComputedStyle(document.body).fontFamily || "sans-serif";
 
     function num(value) {
       return value === null || value === undefined ? null : Number(value);
@@ -84,7 +87,7 @@
       return {
         color: PALETTE,
         animation: !reduceMotion,
-        textStyle: { fontFamily: "inherit" },
+        textStyle: { fontFamily: FONT },
         grid: { left: 56, right: 56, top: 48, bottom: 36, containLabel: true },
         tooltip: { trigger: "axis", confine: true },
         legend: { top: 0 }
@@ -242,6 +245,66 @@
       }
     };
 
+    /* 关怀版 (body.care-mode): every text of the chart at 16px in black, lines thicker. */
+    var care = document.body.classList.contains("care-mode");
+    function careText(option) {
+      if (!care) {
+        return option;
+      }
+      var text = { fontSize: 16, color: "#000" };
+      option.textStyle = { fontFamily: FONT, fontSize: 16, color: "#000" };
+      option.legend = Object.assign({}, option.legend, { textStyle: text, itemWidth: 30, itemHeight: 18 });
+      option.tooltip = Object.assign({}, option.tooltip, { textStyle: { fontSize: 16 } });
+      if (option.grid && option.legend.show !== false) {
+        /* room for a legend that may wrap to two lines above the axis names */
+        option.grid = Object.assign({}, option.grid, { top: option.grid.top + 40 });
+      }
+      ["xAxis", "yAxis"].forEach(function (name) {
+        var axes = option[name];
+        (Array.isArray(axes) ? axes : axes ? [axes] : []).forEach(function (axis) {
+          axis.axisLabel = Object.assign({}, axis.axisLabel, text);
+          axis.nameTextStyle = Object.assign({}, axis.nameTextStyle, text);
+        });
+      });
+      (option.series || []).forEach(function (series) {
+        if (series.type === "line") {
+          series.lineStyle = Object.assign({ width: 3 }, series.lineStyle);
+          series.symbolSize = 8;
+        }
+        if (series.label) {
+          series.label = Object.assign({}, series.label, text);
+        }
+      });
+      return option;
+    }
+
+    /* Keyboard: a chart takes the focus (Tab); the arrow keys step through its items, showing each one's
+     * tooltip as a mouse would, Home/End jump to the first/last, Escape hides the tooltip. The data table
+     * under the chart holds the same figures (and its links) for screen readers. */
+    function keyboard(el, chart, length) {
+      if (!length) {
+        return;
+      }
+      var at = -1;
+      el.setAttribute("tabindex", "0");
+      function show(index) {
+        at = (index + length) % length;
+        chart.dispatchAction({ type: "showTip", seriesIndex: 0, dataIndex: at });
+      }
+      el.addEventListener("keydown", function (event) {
+        var keys = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: length - 1 };
+        if (event.key in keys) {
+          event.preventDefault();
+          show(at < 0 && (event.key === "ArrowLeft" || event.key === "ArrowUp") ? length - 1 : keys[event.key]);
+        } else if (event.key === "Escape") {
+          chart.dispatchAction({ type: "hideTip" });
+        }
+      });
+      el.addEventListener("blur", function () {
+        chart.dispatchAction({ type: "hideTip" });
+      });
+    }
+
     var charts = [];
     document.querySelectorAll("[data-figure]").forEach(function (el) {
       var key = el.getAttribute("data-figure");
@@ -250,7 +313,7 @@
         return;
       }
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(builders[key](rows, el));
+      chart.setOption(careText(builders[key](rows, el)));
       if (key === "top_enterprises") {
         chart.on("click", function (params) {
           if (params.data && params.data.url) {
@@ -258,6 +321,7 @@
           }
         });
       }
+      keyboard(el, chart, rows.length);
       charts.push(chart);
     });
 
