@@ -209,7 +209,8 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Content-hashed, compressed copies after collectstatic (sanlian/core/staticfiles.py): cached for a year.
+    "staticfiles": {"BACKEND": "sanlian.core.staticfiles.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
