@@ -235,9 +235,7 @@ def prepare() -> tuple[dict[str, str | None], list[Page]]:
         users[role] = user
 
     enterprise = users["enterprise"].enterprise
-    policy = (
-        PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED).order_by("policy__code").first().policy
-    )
+    policy = PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED).order_by("policy__code").first().policy
     news = published().order_by("-published_at").first()
     mine = Application.objects.filter(enterprise=enterprise)
     draft = mine.filter(status="draft").order_by("pk").first() or mine.order_by("pk").first()
@@ -366,13 +364,17 @@ def summarise(pages: list[Page], visits: dict, budget_ms: float) -> list[dict]:
                 "network_requests": int(statistics.median([v.network for v in vs])) if vs else None,
                 "outside": sorted({u for v in vs for u in v.outside}),
             }
-        row["usable_ok"] = all(row[s]["usable_ms"] is not None and row[s]["usable_ms"] < budget_ms for s in ("cold", "warm"))
+        row["usable_ok"] = all(
+            row[s]["usable_ms"] is not None and row[s]["usable_ms"] < budget_ms for s in ("cold", "warm")
+        )
         rows.append(row)
     peer = next((r for r in rows if r["key"] == PEER), None)
     for r in rows:
         for state in ("cold", "warm"):
             base = peer[state]["usable_ms"] if peer else None
-            r[state]["usable_x_peer"] = round(r[state]["usable_ms"] / base, 2) if base and r[state]["usable_ms"] else None
+            r[state]["usable_x_peer"] = (
+                round(r[state]["usable_ms"] / base, 2) if base and r[state]["usable_ms"] else None
+            )
     return rows
 
 
@@ -507,11 +509,15 @@ def main(argv=None) -> int:
     print(markdown_table(rows))
     print()
     for s in static:
-        print(f"- {s['path']}: {s['bytes']:,} bytes over the wire ({s['encoding']}), Cache-Control: {s['cache_control']}")
+        print(
+            f"- {s['path']}: {s['bytes']:,} bytes over the wire ({s['encoding']}), Cache-Control: {s['cache_control']}"
+        )
     print(f"\n{len(rows) - len(slow)} of {len(rows)} pages usable in < {args.budget_ms:.0f} ms (median, cold and warm); "
           f"{len(outside)} requests outside the origin.")  # fmt: skip
     for r in slow:
-        print(f"- over budget: {r['label']} ({r['role']}): cold {r['cold']['usable_ms']} ms, warm {r['warm']['usable_ms']} ms")
+        print(
+            f"- over budget: {r['label']} ({r['role']}): cold {r['cold']['usable_ms']} ms, warm {r['warm']['usable_ms']} ms"
+        )
     for u in outside:
         print(f"- outside the origin: {u}")
     if "Traceback" in server_log:
