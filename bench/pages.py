@@ -106,8 +106,10 @@ COLLECT_SCRIPT = """
   document.querySelectorAll('script[src], link[href], img[src], iframe[src], source[src], video[src], audio[src]')
     .forEach(el => refs.push(el.src || el.href));
   for (const sheet of document.styleSheets) {
-    try { for (const rule of sheet.cssRules) if (rule.type === CSSRule.FONT_FACE_RULE || rule.type === CSSRule.IMPORT_RULE)
-      refs.push(rule.cssText); } catch (e) { refs.push('unreadable stylesheet ' + sheet.href); }
+    try {
+      for (const rule of sheet.cssRules)
+        if (rule.type === CSSRule.FONT_FACE_RULE || rule.type === CSSRule.IMPORT_RULE) refs.push(rule.cssText);
+    } catch (e) { refs.push('unreadable stylesheet ' + sheet.href); }
   }
   return {
     ttfb: nav.responseStart - nav.startTime,
@@ -509,15 +511,13 @@ def main(argv=None) -> int:
     print(markdown_table(rows))
     print()
     for s in static:
-        print(
-            f"- {s['path']}: {s['bytes']:,} bytes over the wire ({s['encoding']}), Cache-Control: {s['cache_control']}"
-        )
-    print(f"\n{len(rows) - len(slow)} of {len(rows)} pages usable in < {args.budget_ms:.0f} ms (median, cold and warm); "
-          f"{len(outside)} requests outside the origin.")  # fmt: skip
+        print(f"- {s['path']}: {s['bytes']:,} bytes over the wire ({s['encoding']}), "
+              f"Cache-Control: {s['cache_control']}")  # fmt: skip
+    print(f"\n{len(rows) - len(slow)} of {len(rows)} pages usable in < {args.budget_ms:.0f} ms (median, cold and "
+          f"warm); {len(outside)} requests outside the origin.")  # fmt: skip
     for r in slow:
-        print(
-            f"- over budget: {r['label']} ({r['role']}): cold {r['cold']['usable_ms']} ms, warm {r['warm']['usable_ms']} ms"
-        )
+        cold, warm = r["cold"]["usable_ms"], r["warm"]["usable_ms"]
+        print(f"- over budget: {r['label']} ({r['role']}): cold {cold} ms, warm {warm} ms")
     for u in outside:
         print(f"- outside the origin: {u}")
     if "Traceback" in server_log:
