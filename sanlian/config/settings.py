@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before every middleware that reads or writes the body; static files were answered above.
+    "sanlian.core.middleware.CompressPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sanlian.core.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
