@@ -1,5 +1,7 @@
 """Simplified Chinese first: the UI language is the user's explicit choice, never the browser's guess."""
 
+from django.middleware.gzip import GZipMiddleware
+
 
 class ChineseFirstMiddleware:
     """Drops Accept-Language so LocaleMiddleware falls back to LANGUAGE_CODE unless the language cookie
@@ -34,3 +36,21 @@ class RejectNulCharactersMiddleware:
                 return JsonResponse({"detail": message, "code": "invalid_query"}, status=400)
             return HttpResponseBadRequest(message)
         return self.get_response(request)
+
+
+class CompressPagesMiddleware(GZipMiddleware):
+    """gzip for HTML pages (a page shrinks to about a fifth over the wire).
+
+    Files (PDF, XLSX, images; streamed through core/downloads.py) go out as they are: they are compressed
+    already, or not worth the CPU. API answers (JSON) too: they are small pages of rows, and some API
+    clients (and the WSGI transport the OpenAPI conformance tests use) do not decode gzip. Static files never
+    get here: WhiteNoise, above, answers them with its own pre-compressed copies. Django's GZipMiddleware
+    pads its output against BREACH, and CSRF tokens are masked per response.
+    """
+
+    COMPRESSIBLE = ("text/html",)
+
+    def process_response(self, request, response):
+        if response.streaming or not response.get("Content-Type", "").startswith(self.COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)

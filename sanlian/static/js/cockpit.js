@@ -306,12 +306,13 @@
     }
 
     var charts = [];
-    document.querySelectorAll("[data-figure]").forEach(function (el) {
+    function draw(el) {
       var key = el.getAttribute("data-figure");
       var rows = data.figures[key];
-      if (!builders[key] || !rows) {
+      if (el.getAttribute("data-drawn") || !builders[key] || !rows) {
         return;
       }
+      el.setAttribute("data-drawn", "1");
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(careText(builders[key](rows, el)));
       if (key === "top_enterprises") {
@@ -323,6 +324,31 @@
       }
       keyboard(el, chart, rows.length);
       charts.push(chart);
+    }
+
+    /* Speed (issue 10: perf): the charts on the first screen are drawn at once, the others one per idle
+     * moment afterwards, so the page answers sooner than if all ten were drawn before anything else. */
+    var later = [];
+    document.querySelectorAll("[data-figure]").forEach(function (el) {
+      if (el.getBoundingClientRect().top < window.innerHeight + 200) {
+        draw(el);
+      } else {
+        later.push(el);
+      }
+    });
+    function idle(fn, options) {
+      return window.requestIdleCallback ? window.requestIdleCallback(fn, options) : window.setTimeout(fn, 16);
+    }
+    function drawNext() {
+      var el = later.shift();
+      if (el) {
+        draw(el);
+        idle(drawNext, { timeout: 300 });
+      }
+    }
+    idle(drawNext, { timeout: 300 });
+    window.addEventListener("beforeprint", function () {
+      later.splice(0).forEach(draw);
     });
 
     var pending = null;
