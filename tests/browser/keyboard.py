@@ -93,6 +93,10 @@ def assert_keyboard_complete(page, label: str) -> int:
     return len(result["reached"])
 
 
+# The cockpit draws its first screen at once and the other charts in idle moments: wait for all of them.
+ALL_CHARTS_DRAWN = """() => [...document.querySelectorAll('.chart, [data-figure]')]
+  .every(el => el.querySelector('canvas'))"""
+
 # Every chart: the element ECharts drew into, with its role, label and the data table it points to.
 CHARTS = """() => [...document.querySelectorAll('[_echarts_instance_], .chart, [data-figure]')].map(el => {
   const id = el.getAttribute('aria-details');

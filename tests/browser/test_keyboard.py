@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tests.browser.conftest import sign_in
-from tests.browser.keyboard import CHARTS, assert_keyboard_complete
+from tests.browser.keyboard import ALL_CHARTS_DRAWN, CHARTS, assert_keyboard_complete
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -142,6 +142,7 @@ def test_every_chart_has_role_img_a_label_and_a_data_table(page, live_server, to
     for path in ("/cockpit/", "/chain/"):
         page.goto(live_server.url + path)
         page.wait_for_selector("[_echarts_instance_] canvas")
+        page.wait_for_function(ALL_CHARTS_DRAWN)
         charts = page.evaluate(CHARTS)
         assert charts, path
         for chart in charts:
