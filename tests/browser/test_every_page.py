@@ -176,13 +176,24 @@ def test_the_officers_navigation_is_grouped_one_line_at_desktop_and_opens_with_t
     page.keyboard.press("Enter")
     assert not cockpit.is_visible() and page.locator(".main-nav a[href='/policies/manage/']").is_visible()
 
-    # On a phone every menu fits the screen, closed and open
+    # On a phone the navigation and tools fold behind one 菜单 button (the 关怀版 switch stays out); opened,
+    # every menu fits the screen; Escape folds it again and gives the focus back to the button
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{live_server.url}/inbox/")
+    menu = page.locator(".menu-toggle")
+    assert menu.get_attribute("aria-expanded") == "false"
+    assert not page.locator(".main-nav").is_visible() and page.locator(".care-toggle button").is_visible()
+    assert page.evaluate("document.querySelector('.site-header').offsetHeight") < 160
+    menu.click()
+    assert menu.get_attribute("aria-expanded") == "true" and page.locator(".main-nav").is_visible()
     for opened in (False, True):
         if opened:
             page.click(".main-nav summary >> nth=0")
             assert cockpit.is_visible()
         assert all(e["right"] <= 375 for e in _top_entries(page))
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.focus(".main-nav summary >> nth=0")
+    page.keyboard.press("Escape")
+    assert menu.get_attribute("aria-expanded") == "false" and not page.locator(".main-nav").is_visible()
+    assert page.evaluate("document.activeElement.className") == "menu-toggle"
     context.close()

@@ -148,7 +148,7 @@ class TestAUserWhoChoosesEnglish:
         client.post(reverse("logout"))
         html = page(client.get(reverse("login")))
         assert '<html lang="en">' in html
-        for english in ("Log in", "Username", "Password", "Skip to main content", "Large-text mode"):
+        for english in ("Log in", "Username", "Password", "Skip to main content", "Care mode"):
             assert english in html
         for chinese in ("用户名", "密码", "跳到主要内容", "关怀版"):
             assert chinese not in html
