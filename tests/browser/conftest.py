@@ -7,19 +7,10 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from bench.pages import CHROMIUM, CHROMIUM_ARGS  # one way to launch Debian's Chromium, bench and tests
+
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.fixture
